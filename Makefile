@@ -1,0 +1,47 @@
+# Blink to Backend. Every target sets up .venv first; `make help` lists them.
+#
+# The virtual environment is (re)installed only when pyproject.toml is newer than the
+# stamp file .venv/.installed, so a second `make test` starts straight away.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help venv lab test lint serve-flask serve-django docs docs-build release grade bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP) ## create or update .venv from pyproject.toml
+
+lab: venv ## open the course in JupyterLab
+	$(BIN)/jupyter lab --notebook-dir="$(if $(wildcard notebooks/*/*.ipynb),notebooks,.)"
+
+test: venv ## run every test: the project's, and the contract suite against each hub
+	$(PY) -m pytest starter/contract --backend flask
+	$(PY) -m pytest
+
+lint: venv ## ruff over the whole repository
+	$(BIN)/ruff check .
+
+serve-flask: venv ## run the Flask hub on http://127.0.0.1:5000 with a dev database
+	@cd starter/flask && ../../$(PY) -m hub.dev_server --port 5000
+
+docs: venv ## serve the course site on http://127.0.0.1:8001
+	$(BIN)/mkdocs serve -a 127.0.0.1:8001
+
+docs-build: venv ## build the course site into site/ (strict)
+	$(BIN)/mkdocs build --strict
+
+clean: ## remove build output (keeps .venv)
+	rm -rf site build release .pytest_cache

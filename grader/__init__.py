@@ -1,0 +1,1 @@
+"""Release, grade and export Blink to Backend assignments."""

@@ -1,0 +1,1 @@
+"""Software Arduino Uno and Raspberry Pi boards for Blink to Backend."""
