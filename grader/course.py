@@ -1,0 +1,185 @@
+"""Read the course manifest, course.toml.
+
+    [course]
+    id = "blink-to-backend"
+    title = "Blink to Backend"
+
+    [[assignment]]
+    name = "flask-hub"          # a slug; also the nbgrader assignment id
+    kind = "project"            # "notebook" | "project"
+    title = "The hub in Flask"
+    points = 60                 # optional: the assignment's total
+    source = "starter/flask"    # project: the starter; notebook: default notebooks/<name>
+    contract = "starter/contract"   # project only: the contract suite
+    framework = "flask"         # project only: "flask" | "django"
+    lesson = "lessons/flask-hub.md" # optional: where a student reads about it
+
+Paths in the manifest are relative to the directory holding course.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from grader.errors import CourseError
+
+__all__ = ["Assignment", "Course", "find_course_root", "load_course"]
+
+MANIFEST = "course.toml"
+KINDS = ("notebook", "project")
+FRAMEWORKS = ("flask", "django")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_KNOWN_KEYS = {"name", "kind", "title", "points", "source", "contract", "framework", "lesson"}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One assignment of the course, with its paths made absolute."""
+
+    name: str
+    kind: Literal["notebook", "project"]
+    title: str
+    points: float | None
+    source: Path | None
+    contract: Path | None
+    framework: str | None
+    lesson: str | None
+
+    @property
+    def is_project(self) -> bool:
+        """True for a starter project graded by the contract suite."""
+        return self.kind == "project"
+
+
+@dataclass(frozen=True)
+class Course:
+    """The course: its root directory, id, title and assignments in manifest order."""
+
+    root: Path
+    id: str
+    title: str
+    assignments: dict[str, Assignment]
+
+    def get(self, name: str) -> Assignment:
+        """Return the assignment called `name`, or raise CourseError listing the known ones."""
+        try:
+            return self.assignments[name]
+        except KeyError:
+            known = ", ".join(self.assignments) or "none"
+            raise CourseError(
+                f"No assignment {name!r} in {self.root / MANIFEST} (known: {known})."
+            ) from None
+
+    def select(self, names: list[str] | None = None) -> list[Assignment]:
+        """Return the named assignments (all of them when `names` is empty), in order."""
+        if not names:
+            return list(self.assignments.values())
+        return [self.get(name) for name in names]
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """Return the nearest directory at or above `start` (or the repo) holding course.toml."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    package_repo = Path(__file__).resolve().parents[1]
+    if (package_repo / MANIFEST).is_file():
+        return package_repo
+    raise CourseError(
+        f"No {MANIFEST} found in {here} or its parents; run from the course repository "
+        "or pass its path."
+    )
+
+
+def load_course(root: Path | None = None) -> Course:
+    """Read <root>/course.toml (root default: the course repository) into a Course."""
+    root = Path(root).resolve() if root is not None else find_course_root()
+    path = root / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CourseError(f"No course manifest at {path}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CourseError(f"{path} is not valid TOML: {exc}") from None
+    meta = data.get("course")
+    if not isinstance(meta, dict) or not isinstance(meta.get("id"), str):
+        raise CourseError(f"{path} needs a [course] table with an `id` string.")
+    assignments: dict[str, Assignment] = {}
+    for index, entry in enumerate(data.get("assignment", [])):
+        assignment = _parse_assignment(entry, root=root, where=f"{path}, assignment #{index + 1}")
+        if assignment.name in assignments:
+            raise CourseError(f"{path}: assignment {assignment.name!r} is listed twice.")
+        assignments[assignment.name] = assignment
+    return Course(root=root, id=meta["id"], title=str(meta.get("title", meta["id"])),
+                  assignments=assignments)
+
+
+def _parse_assignment(entry: Any, *, root: Path, where: str) -> Assignment:
+    """Check one [[assignment]] table and build its Assignment."""
+    if not isinstance(entry, dict):
+        raise CourseError(f"{where}: expected a table.")
+    unknown = set(entry) - _KNOWN_KEYS
+    if unknown:
+        raise CourseError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
+    name = entry.get("name")
+    if not isinstance(name, str) or not _SLUG.match(name):
+        raise CourseError(f"{where}: `name` must be a slug (lowercase letters, digits, - and _).")
+    where = f"{where} ({name})"
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        raise CourseError(f"{where}: `kind` must be one of {', '.join(KINDS)}, not {kind!r}.")
+    return Assignment(
+        name=name,
+        kind=kind,
+        title=str(entry.get("title", name)),
+        points=_parse_points(entry.get("points"), where),
+        source=_source_path(entry, root=root, where=where),
+        contract=_project_path(entry, "contract", root=root, where=where),
+        framework=_parse_framework(entry, where),
+        lesson=entry.get("lesson"),
+    )
+
+
+def _parse_points(value: Any, where: str) -> float | None:
+    """Return the points as a float, or None when unset."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise CourseError(f"{where}: `points` must be a number >= 0, not {value!r}.")
+    return float(value)
+
+
+def _source_path(entry: dict[str, Any], *, root: Path, where: str) -> Path:
+    """Return the assignment's source: the starter, or the notebooks' directory."""
+    if entry["kind"] == "notebook":
+        return (root / entry.get("source", f"notebooks/{entry['name']}")).resolve()
+    path = _project_path(entry, "source", root=root, where=where)
+    assert path is not None
+    return path
+
+
+def _project_path(entry: dict[str, Any], key: str, *, root: Path, where: str) -> Path | None:
+    """Return a project's required path `key`, absolute; None for notebooks."""
+    if entry["kind"] != "project":
+        if key == "contract" and key in entry:
+            raise CourseError(f"{where}: `contract` is for project assignments only.")
+        return None
+    value = entry.get(key)
+    if not isinstance(value, str) or not value:
+        raise CourseError(f"{where}: a project needs `{key}`, a path relative to course.toml.")
+    return (root / value).resolve()
+
+
+def _parse_framework(entry: dict[str, Any], where: str) -> str | None:
+    """Return the project's framework, checked; None for notebooks."""
+    framework = entry.get("framework")
+    if entry["kind"] != "project":
+        return framework
+    if framework not in FRAMEWORKS:
+        raise CourseError(f"{where}: `framework` must be one of {', '.join(FRAMEWORKS)}.")
+    return framework
