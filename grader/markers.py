@@ -32,7 +32,10 @@ from pathlib import Path
 
 from grader.errors import MarkerError
 
-__all__ = ["BEGIN", "END", "Block", "find_blocks", "has_markers", "strip_file", "strip_source"]
+__all__ = [
+    "BEGIN", "END", "Block", "find_blocks", "has_markers", "marker_lines", "strip_file",
+    "strip_source",
+]
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -51,7 +54,12 @@ class Block:
 
 def has_markers(text: str) -> bool:
     """True when any line of `text` is a solution marker."""
-    return any(_MARKER.match(line) for line in text.splitlines())
+    return bool(marker_lines(text))
+
+
+def marker_lines(text: str) -> list[int]:
+    """The 1-based numbers of the solution marker lines of `text`."""
+    return [n for n, line in enumerate(text.splitlines(), start=1) if _MARKER.match(line)]
 
 
 def find_blocks(text: str, *, path: str | Path = "<string>") -> list[Block]:

@@ -1,0 +1,105 @@
+"""nbgrader, configured for this course.
+
+nbgrader reads `nbgrader_config.py` from its course root. Ours keeps the source notebooks in
+`notebooks/<assignment>/` (the repository is the instructor's course). The grader builds
+the same configuration in code so that the course repository (sources) and the course
+directory (submissions, gradebook.db, autograded/) may be different directories.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from grader.course import Assignment, Course
+from grader.errors import ReleaseError
+
+__all__ = ["generate_assignment", "gradebook_url", "nbgrader_config", "scripts_on_path"]
+
+CONFIG_FILE = "nbgrader_config.py"
+
+
+@contextmanager
+def scripts_on_path() -> Iterator[None]:
+    """Put this interpreter's scripts directory first on PATH while inside the block.
+
+    nbgrader runs the `alembic` command to stamp a new gradebook.db; with `.venv/bin/python
+    -m grader` (no activated virtualenv) that command is only found this way.
+    """
+    scripts = str(Path(sys.executable).parent)
+    old = os.environ.get("PATH")
+    os.environ["PATH"] = os.pathsep.join(p for p in (scripts, old) if p)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = old
+
+
+def gradebook_url(course_dir: Path) -> str:
+    """The SQLAlchemy URL of nbgrader's gradebook in `course_dir`."""
+    return f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}"
+
+
+def nbgrader_config(
+    course: Course, *, course_dir: Path | None = None, release_dir: Path | None = None
+) -> Config:
+    """Return nbgrader's Config: the course's nbgrader_config.py plus our paths."""
+    config = _load_file(course.root)
+    course_dir = Path(course_dir or Path.cwd()).resolve()
+    config.CourseDirectory.root = str(course.root)
+    config.CourseDirectory.course_id = course.id
+    config.CourseDirectory.db_url = gradebook_url(course_dir)
+    if not config.CourseDirectory.get("source_directory"):
+        config.CourseDirectory.source_directory = "notebooks"
+    if release_dir is not None:
+        # An absolute release_directory wins over root in nbgrader's os.path.join.
+        config.CourseDirectory.release_directory = str(Path(release_dir).resolve())
+    return config
+
+
+def generate_assignment(
+    course: Course, assignment: Assignment, *, release_dir: Path, course_dir: Path | None = None
+) -> str:
+    """Run nbgrader generate_assignment for `assignment`; return nbgrader's log."""
+    from nbgrader.apps import NbGraderAPI
+
+    course_dir = Path(course_dir or Path.cwd()).resolve()
+    course_dir.mkdir(parents=True, exist_ok=True)
+    config = nbgrader_config(course, course_dir=course_dir, release_dir=release_dir)
+    assert assignment.source is not None
+    config.CourseDirectory.source_directory = _relative_source(course, assignment)
+    api = NbGraderAPI(config=config)
+    with scripts_on_path():
+        result = api.generate_assignment(assignment.name, force=True, create=True)
+    if not result.get("success"):
+        log = (result.get("log") or "") + (result.get("error") or "")
+        tail = "\n".join(log.strip().splitlines()[-15:])
+        raise ReleaseError(f"nbgrader could not release {assignment.name}:\n{tail}")
+    return result.get("log", "")
+
+
+def _relative_source(course: Course, assignment: Assignment) -> str:
+    """nbgrader's source_directory for `assignment`: the parent of its notebooks' folder."""
+    assert assignment.source is not None
+    if assignment.source.name != assignment.name:
+        raise ReleaseError(
+            f"{assignment.name}: nbgrader needs the notebooks in a folder named after the "
+            f"assignment, not {assignment.source}."
+        )
+    return os.path.relpath(assignment.source.parent, course.root)
+
+
+def _load_file(root: Path) -> Config:
+    """Load <root>/nbgrader_config.py if it exists, else an empty Config."""
+    if not (root / CONFIG_FILE).is_file():
+        return Config()
+    return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()

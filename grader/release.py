@@ -1,0 +1,204 @@
+"""Release assignments to students: solutions out, hidden tests out, one zip each.
+
+A project assignment (a starter) is released by an ordered pipeline; the order matters:
+
+1. `copy_starter`    - copy the starter, leaving caches, virtualenvs and databases behind;
+2. `check_text`      - refuse solution markers in files that are not Python (they would leak);
+3. `strip_python`    - replace every solution block with a TODO and NotImplementedError;
+4. `copy_contract`   - add the contract (openapi.yaml, conftest and helpers, public tests)
+                       as `contract/`; the hidden tests never leave the course repository;
+5. `verify`          - check nothing with a marker or from hidden/ slipped through;
+
+and the released directory is zipped last, so the zip holds exactly what was checked.
+Notebook assignments go through nbgrader's generate_assignment instead.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.course import Assignment, Course
+from grader.errors import MarkerError, ReleaseError
+from grader.markers import has_markers, marker_lines, strip_file
+
+__all__ = ["IGNORED", "Released", "release", "release_notebooks", "release_project"]
+
+# Never copied into a release: build output, caches, local databases and secrets.
+IGNORED = (
+    "__pycache__", "*.pyc", ".venv", "venv", "instance", "*.sqlite3", "*.db", ".pytest_cache",
+    ".ruff_cache", ".hypothesis", ".ipynb_checkpoints", ".env", ".DS_Store", "*.egg-info",
+)
+HIDDEN_DIR = "hidden"
+CONTRACT_DIR = "contract"
+
+
+@dataclass
+class Released:
+    """What releasing one assignment produced."""
+
+    assignment: str
+    directory: Path
+    zip_path: Path
+    files: list[str] = field(default_factory=list)
+    stripped: list[str] = field(default_factory=list)
+
+
+def release(
+    course: Course, names: list[str] | None = None, *, out: Path, course_dir: Path | None = None
+) -> list[Released]:
+    """Release the named assignments (all by default) into `out`."""
+    results = []
+    for assignment in course.select(names):
+        if assignment.is_project:
+            results.append(release_project(assignment, out=out))
+        else:
+            results.append(release_notebooks(course, assignment, out=out, course_dir=course_dir))
+    return results
+
+
+def release_project(assignment: Assignment, *, out: Path) -> Released:
+    """Release a starter project into <out>/<name>/ and <out>/<name>.zip."""
+    assert assignment.source is not None and assignment.contract is not None
+    if not assignment.source.is_dir():
+        raise ReleaseError(f"{assignment.name}: the starter {assignment.source} does not exist.")
+    target = _fresh_dir(Path(out) / assignment.name)
+    result = Released(assignment.name, target, target.with_suffix(".zip"))
+    steps: list[Callable[[Assignment, Released], None]] = [
+        copy_starter, check_text, strip_python, copy_contract, verify,
+    ]
+    for step in steps:
+        step(assignment, result)
+    result.files = write_zip(target, result.zip_path)
+    return result
+
+
+def copy_starter(assignment: Assignment, result: Released) -> None:
+    """Copy the starter into the release directory, skipping IGNORED names."""
+    assert assignment.source is not None
+    shutil.copytree(
+        assignment.source, result.directory, ignore=_ignore, symlinks=False, dirs_exist_ok=True
+    )
+
+
+def check_text(assignment: Assignment, result: Released) -> None:
+    """Raise MarkerError for a solution marker in any file that is not Python."""
+    for path in _files(result.directory):
+        if path.suffix != ".py" and _has_text_markers(path):
+            source = _source_of(path, assignment, result)
+            raise MarkerError(
+                f"{source}:{_first_marker_line(path)}: solution markers are only stripped from "
+                "Python files; move the solution into a .py file or remove the marker."
+            )
+
+
+def strip_python(assignment: Assignment, result: Released) -> None:
+    """Strip the solution blocks of every Python file in the release."""
+    for path in _files(result.directory):
+        if path.suffix != ".py":
+            continue
+        try:
+            changed = strip_file(path, lesson=assignment.lesson)
+        except MarkerError as exc:
+            source = _source_of(path, assignment, result)
+            raise MarkerError(str(exc).replace(str(path), str(source), 1)) from None
+        if changed:
+            result.stripped.append(path.relative_to(result.directory).as_posix())
+
+
+def copy_contract(assignment: Assignment, result: Released) -> None:
+    """Copy the contract, without its hidden tests, into <release>/contract/."""
+    assert assignment.contract is not None
+    if not (assignment.contract / "openapi.yaml").is_file():
+        raise ReleaseError(f"{assignment.name}: no openapi.yaml in {assignment.contract}.")
+    target = result.directory / CONTRACT_DIR
+    if target.exists():
+        shutil.rmtree(target)
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        skipped = _ignore(directory, names)
+        if Path(directory).resolve() == assignment.contract.resolve():
+            skipped.add(HIDDEN_DIR)
+        return skipped
+
+    shutil.copytree(assignment.contract, target, ignore=ignore)
+
+
+def verify(assignment: Assignment, result: Released) -> None:
+    """Fail if a marker or a hidden test survived into the release."""
+    for path in _files(result.directory):
+        if HIDDEN_DIR in path.relative_to(result.directory).parts[:2]:
+            raise ReleaseError(f"{assignment.name}: hidden tests leaked into {path}.")
+        if _has_text_markers(path):
+            raise ReleaseError(f"{assignment.name}: a solution marker survived in {path}.")
+
+
+def write_zip(directory: Path, zip_path: Path) -> list[str]:
+    """Zip `directory` as <name>/... into `zip_path`; return the archived file names."""
+    names = []
+    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in _files(directory):
+            name = path.relative_to(directory).as_posix()
+            archive.write(path, f"{directory.name}/{name}")
+            names.append(name)
+    return names
+
+
+def release_notebooks(
+    course: Course, assignment: Assignment, *, out: Path, course_dir: Path | None = None
+) -> Released:
+    """Release a notebook assignment with nbgrader's generate_assignment into <out>/<name>/."""
+    from grader.nbconfig import generate_assignment
+
+    assert assignment.source is not None
+    if not assignment.source.is_dir():
+        raise ReleaseError(f"{assignment.name}: no source notebooks in {assignment.source}.")
+    out = Path(out).resolve()
+    target = _fresh_dir(out / assignment.name)
+    generate_assignment(course, assignment, release_dir=out, course_dir=course_dir)
+    result = Released(assignment.name, target, target.with_suffix(".zip"))
+    result.stripped = [p.name for p in sorted(target.glob("*.ipynb"))]
+    result.files = write_zip(target, result.zip_path)
+    return result
+
+
+def _fresh_dir(path: Path) -> Path:
+    """Return `path` as a new empty directory, removing an earlier release there."""
+    if path.exists():
+        shutil.rmtree(path)
+    path.with_suffix(".zip").unlink(missing_ok=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def _ignore(directory: str, names: list[str]) -> set[str]:
+    """shutil.copytree ignore function for IGNORED patterns."""
+    return {name for name in names if any(fnmatch.fnmatch(name, p) for p in IGNORED)}
+
+
+def _files(directory: Path) -> list[Path]:
+    """Every regular file under `directory`, sorted."""
+    return sorted(p for p in directory.rglob("*") if p.is_file())
+
+
+def _has_text_markers(path: Path) -> bool:
+    """True when `path` is a text file with a solution marker line."""
+    try:
+        return has_markers(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, OSError):
+        return False
+
+
+def _first_marker_line(path: Path) -> int:
+    """The 1-based number of the first marker line in `path`."""
+    return marker_lines(path.read_text(encoding="utf-8"))[0]
+
+
+def _source_of(path: Path, assignment: Assignment, result: Released) -> Path:
+    """Map a released file back to its file in the starter, for error messages."""
+    assert assignment.source is not None
+    return assignment.source / path.relative_to(result.directory)
