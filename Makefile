@@ -36,7 +36,7 @@ lint: venv ## ruff over the whole repository
 	$(BIN)/ruff check .
 
 serve-flask: venv ## run the Flask hub on http://127.0.0.1:5000 with a dev database
-	@cd starter/flask && ../../$(PY) -m hub.dev_server --port 5000
+	@cd starter/flask && ../../$(PY) -m flask --app wsgi serve-dev --host 127.0.0.1 --port 5000
 
 docs: venv ## serve the course site on http://127.0.0.1:8001
 	$(BIN)/mkdocs serve -a 127.0.0.1:8001

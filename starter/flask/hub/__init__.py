@@ -1,0 +1,99 @@
+"""The hub: a smart-home IoT backend in Flask.
+
+Devices post sensor readings, anyone can read them back, and an admin queues commands that
+devices poll and acknowledge. The API is fixed by ``../contract/openapi.yaml`` (copied next
+to this project as ``openapi.yaml`` in a student's starter).
+
+The package follows the Flask tutorial's layout (flaskr): this module holds the application
+factory, and every concern has its own module::
+
+    hub/__init__.py   create_app(): configuration, extensions, blueprints
+    hub/db.py         the SQLAlchemy object, SQLite pragmas, creating the tables
+    hub/models.py     Device, Reading, Command
+    hub/errors.py     the error envelope {"error": {"code", "message", "details"}}
+    hub/auth.py       the admin token and the device keys
+    hub/schemas.py    request validation with pydantic, reading JSON safely
+    hub/devices.py    /api/v1/devices                      (blueprint)
+    hub/readings.py   /api/v1/devices/<id>/readings         (blueprint)
+    hub/commands.py   /api/v1/devices/<id>/commands         (blueprint)
+    hub/cli.py        flask --app wsgi init-db | create-device
+
+Run it with ``flask --app wsgi run`` from the project directory.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+__all__ = ["create_app", "ConfigError", "DEV_ADMIN_TOKEN"]
+
+DEV_ADMIN_TOKEN = "dev-admin-token"
+"""The admin token when HUB_ADMIN_TOKEN is not set: fine on a laptop, never in production."""
+
+ENV_KEYS = ("HUB_ADMIN_TOKEN", "DATABASE_URL", "HUB_MAX_BODY_BYTES", "HUB_ENV")
+"""Configuration keys that may come from the environment."""
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or invalid, so the hub refuses to start."""
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure the hub: defaults, then the environment, then ``config``.
+
+    The tables are created on start when they are missing (``db.create_all()``), so a fresh
+    SQLite file works straight away. ``flask --app wsgi init-db --drop`` starts over.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(
+        HUB_ADMIN_TOKEN=DEV_ADMIN_TOKEN,
+        DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "hub.sqlite3"),
+        HUB_MAX_BODY_BYTES=1024 * 1024,
+        HUB_ENV="development",
+    )
+    app.config.from_mapping({key: os.environ[key] for key in ENV_KEYS if key in os.environ})
+    if config is not None:
+        app.config.from_mapping(config)
+    finish_config(app)
+
+    from . import cli, commands, db, devices, errors, health, readings, schemas
+
+    db.init_app(app)
+    errors.init_app(app)
+    schemas.init_app(app)
+    cli.init_app(app)
+    for module in (health, devices, readings, commands):
+        app.register_blueprint(module.bp)
+    return app
+
+
+def finish_config(app: Flask) -> None:
+    """Check the configuration and derive the settings Flask and its extensions read."""
+    config = app.config
+    try:
+        max_body = int(config["HUB_MAX_BODY_BYTES"])
+    except (TypeError, ValueError):
+        raise ConfigError("HUB_MAX_BODY_BYTES must be a whole number of bytes.") from None
+    if max_body < 1:
+        raise ConfigError("HUB_MAX_BODY_BYTES must be at least 1.")
+    config["HUB_MAX_BODY_BYTES"] = config["MAX_CONTENT_LENGTH"] = max_body
+    if config["HUB_ENV"] == "production" and config["HUB_ADMIN_TOKEN"] in ("", DEV_ADMIN_TOKEN):
+        raise ConfigError(
+            "HUB_ENV=production needs a secret HUB_ADMIN_TOKEN; refusing to start with the "
+            "development default. Generate one with: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'"
+        )
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(str(config["DATABASE_URL"]))
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # keep fields in model order
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` spelling some hosts hand out (SQLAlchemy wants postgresql)."""
+    if url.startswith("postgres://"):
+        return "postgresql://" + url.removeprefix("postgres://")
+    return url

@@ -1,0 +1,94 @@
+"""The database: one Flask-SQLAlchemy object, SQLite settings, and creating the tables.
+
+``db`` is created here without an app and bound to each app in ``init_app`` (the extension
+pattern of the Flask tutorial), so tests can make as many apps as they like.
+
+SQLite is the default; set ``DATABASE_URL=postgresql://user:pass@host/dbname`` (and install
+a driver such as ``psycopg``) to use PostgreSQL instead. Nothing else changes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+"""How long a SQLite connection waits for another writer before giving up."""
+
+
+class Base(DeclarativeBase):
+    """The declarative base every model inherits from (SQLAlchemy 2.0 style)."""
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware datetime in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime column that always stores UTC and always returns an aware UTC datetime.
+
+    SQLite has no time-zone type: it keeps ``2026-11-24 10:00:00`` and forgets the offset. So
+    we convert every value to UTC on the way in, store it without an offset (the same on
+    every database), and attach UTC again on the way out.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to naive UTC before it is stored or compared."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a datetime without a time zone")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Attach UTC to the naive value the database gives back."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def init_app(app: Flask) -> None:
+    """Bind ``db`` to the app, tune SQLite connections, and create missing tables."""
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", set_sqlite_pragmas)
+        db.create_all()
+
+
+def set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Turn on foreign keys (for ON DELETE CASCADE), WAL and a busy timeout for each connection.
+
+    WAL lets readers carry on while one writer writes, and the busy timeout makes a second
+    writer wait instead of failing at once with "database is locked".
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def init_db(app: Flask, *, drop: bool = False) -> None:
+    """Create the tables that are missing; with ``drop=True`` delete everything first."""
+    with app.app_context():
+        if drop:
+            db.drop_all()
+        db.create_all()
+
+
+__all__ = ["Base", "UTCDateTime", "db", "init_app", "init_db", "utcnow"]

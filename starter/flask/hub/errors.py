@@ -1,0 +1,102 @@
+"""The error envelope: every error the hub answers looks the same.
+
+::
+
+    {"error": {"code": "validation_error", "message": "...", "details": {...}}}
+
+Our own code raises :class:`APIError` (``raise APIError(404, "not_found", "...")``). Errors
+that Flask raises itself (an unknown path, a wrong method, a body that is too large) are
+``werkzeug.exceptions.HTTPException``; a handler wraps them in the same envelope, so a
+client never has to parse an HTML error page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+CODES = {
+    400: "validation_error",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+"""The envelope's ``code`` for each status, when Flask raises the error itself."""
+
+MESSAGES = {
+    404: "There is nothing at this URL. Check the path against the API (it starts with /api/v1).",
+    405: "This URL does not accept that method; the Allow header lists the ones it does.",
+    413: "The request body is too large.",
+}
+"""Friendlier messages than Werkzeug's for the errors clients meet most."""
+
+
+class APIError(Exception):
+    """An error to answer with the envelope: raise it anywhere in a view."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+        self.headers = headers or {}
+
+
+def error_response(
+    status: int, code: str, message: str, details: Any = None, headers: Any = None
+) -> Response:
+    """Build a JSON response holding the error envelope."""
+    response = jsonify({"error": {"code": code, "message": message, "details": details}})
+    response.status_code = status
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def handle_api_error(error: APIError) -> Response:
+    """Answer an APIError raised by our own code."""
+    return error_response(error.status, error.code, error.message, error.details, error.headers)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Answer an error raised by Flask or Werkzeug (404, 405, 413, ...) with the envelope."""
+    status = error.code or 500
+    code = CODES.get(status, "internal_error" if status >= 500 else "bad_request")
+    message = MESSAGES.get(status) or error.description or error.name
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    return error_response(status, code, message, None, headers)
+
+
+def handle_not_implemented(error: NotImplementedError) -> Response:
+    """Answer 501 for a part of the starter that is still to be written."""
+    message = str(error) or "This endpoint is not written yet."
+    return error_response(501, "not_implemented", message)
+
+
+def handle_internal_error(error: InternalServerError) -> Response:
+    """Answer an unexpected failure with the envelope; the traceback goes to the log."""
+    message = "The hub failed to answer this request. The server log has the details."
+    return error_response(500, "internal_error", message)
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers that turn every error into the envelope."""
+    app.register_error_handler(APIError, handle_api_error)
+    app.register_error_handler(InternalServerError, handle_internal_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(NotImplementedError, handle_not_implemented)

@@ -1,0 +1,242 @@
+"""``/api/v1/devices/<id>/readings``: devices post readings; anyone reads them back.
+
+Three read views, and each one lets the database do the work:
+
+- the list filters and sorts in SQL and pages with a *cursor* (the position after the last
+  reading shown), which stays correct while new readings arrive, unlike ``OFFSET``;
+- ``latest`` numbers each sensor's readings newest first in a subquery (a window function)
+  and keeps number 1, so only one row per sensor leaves the database;
+- ``stats`` asks the database for ``COUNT``, ``MIN``, ``MAX`` and ``AVG``: one row comes
+  back however many readings there are.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, url_for
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from .auth import device_key_required, get_device_or_404
+from .db import db, utcnow
+from .models import Device, Reading, isoformat
+from .schemas import (
+    ReadingCreate,
+    ReadingQuery,
+    StatsQuery,
+    Window,
+    decode_cursor,
+    encode_cursor,
+    query_args,
+    read_json,
+    validate_readings,
+)
+
+bp = Blueprint("readings", __name__, url_prefix="/api/v1/devices/<slug:device_id>/readings")
+
+STORE_ATTEMPTS = 3
+"""How often to retry storing a request that lost a race with a copy of itself."""
+
+
+@bp.post("")
+@device_key_required
+def post_readings(device: Device) -> tuple[dict[str, Any], int]:
+    """Store one reading or a batch: 201, or 200 when every reading was a ``seq`` replay."""
+    ### BEGIN SOLUTION
+    items, is_batch = validate_readings(read_json())
+    readings, created = store_readings(device, items)
+    status = 201 if created else 200
+    if not is_batch:
+        return readings[0].to_dict(), status
+    body = {
+        "readings": [reading.to_dict() for reading in readings],
+        "created": created,
+        "replayed": len(readings) - created,
+    }
+    return body, status
+    ### END SOLUTION
+
+
+def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
+    """Store the readings not stored before, all or none; return them in order and how many are new.
+
+    The unique constraint on ``(device_id, seq)`` makes this safe when two copies of a request
+    arrive at once: the slower one fails with IntegrityError, rolls back, and tries again,
+    this time finding the readings the faster one stored.
+    """
+    ### BEGIN SOLUTION
+    for attempt in range(STORE_ATTEMPTS):
+        try:
+            return try_store_readings(device, items)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == STORE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+    ### END SOLUTION
+
+
+def try_store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
+    """Insert the new readings in one transaction, and mark the device as seen."""
+    ### BEGIN SOLUTION
+    now = utcnow()
+    stored = stored_by_seq(device.id, [item.seq for item in items if item.seq is not None])
+    readings, created = [], 0
+    for item in items:
+        reading = stored.get(item.seq) if item.seq is not None else None
+        if reading is None:
+            reading = Reading(
+                device_id=device.id,
+                sensor=item.sensor,
+                value=item.value,
+                unit=item.unit,
+                recorded_at=item.recorded_at or now,
+                received_at=now,
+                seq=item.seq,
+            )
+            db.session.add(reading)
+            created += 1
+        readings.append(reading)
+    device.last_seen_at = now
+    db.session.commit()
+    return readings, created
+    ### END SOLUTION
+
+
+def stored_by_seq(device_id: str, seqs: list[int]) -> dict[int, Reading]:
+    """Return the device's readings already stored under these ``seq`` numbers."""
+    ### BEGIN SOLUTION
+    if not seqs:
+        return {}
+    query = select(Reading).where(Reading.device_id == device_id, Reading.seq.in_(seqs))
+    return {reading.seq: reading for reading in db.session.scalars(query)}  # type: ignore[misc]
+    ### END SOLUTION
+
+
+def in_window(query: Select[Any], device_id: str, window: Window) -> Select[Any]:
+    """Keep the readings of one device (and sensor) with since <= recorded_at < until."""
+    ### BEGIN SOLUTION
+    query = query.where(Reading.device_id == device_id)
+    if window.sensor is not None:
+        query = query.where(Reading.sensor == window.sensor)
+    if window.since is not None:
+        query = query.where(Reading.recorded_at >= window.since)
+    if window.until is not None:
+        query = query.where(Reading.recorded_at < window.until)
+    return query
+    ### END SOLUTION
+
+
+@bp.get("")
+def list_readings(device_id: str) -> dict[str, Any]:
+    """List readings newest first, one page at a time, with the URL of the next page."""
+    ### BEGIN SOLUTION
+    device = get_device_or_404(device_id)
+    args = query_args(ReadingQuery)
+    query = in_window(select(Reading), device.id, args)
+    if args.cursor is not None:
+        recorded_at, reading_id = decode_cursor(args.cursor)
+        query = query.where(after_cursor(recorded_at, reading_id))
+    query = query.order_by(Reading.recorded_at.desc(), Reading.id.desc()).limit(args.limit + 1)
+    readings = list(db.session.scalars(query))
+    page, more = readings[: args.limit], len(readings) > args.limit
+    return {
+        "readings": [reading.to_dict() for reading in page],
+        "next": next_page_url(device.id, args, page[-1]) if more else None,
+    }
+    ### END SOLUTION
+
+
+def after_cursor(recorded_at: datetime, reading_id: int) -> Any:
+    """The condition "comes after this reading" in the order (recorded_at desc, id desc)."""
+    ### BEGIN SOLUTION
+    return or_(
+        Reading.recorded_at < recorded_at,
+        and_(Reading.recorded_at == recorded_at, Reading.id < reading_id),
+    )
+    ### END SOLUTION
+
+
+def next_page_url(device_id: str, args: ReadingQuery, last: Reading) -> str:
+    """Build the relative URL of the page after ``last``, with the same filters."""
+    ### BEGIN SOLUTION
+    params = {
+        "sensor": args.sensor,
+        "since": isoformat(args.since),
+        "until": isoformat(args.until),
+        "limit": args.limit,
+        "cursor": encode_cursor(last.recorded_at, last.id),
+    }
+    kept = {name: value for name, value in params.items() if value is not None}
+    return url_for("readings.list_readings", device_id=device_id, **kept)
+    ### END SOLUTION
+
+
+@bp.get("/latest")
+def latest_readings(device_id: str) -> dict[str, Any]:
+    """Return the latest reading of each sensor, ordered by sensor."""
+    ### BEGIN SOLUTION
+    device = get_device_or_404(device_id)
+    newest_first = func.row_number().over(
+        partition_by=Reading.sensor, order_by=(Reading.recorded_at.desc(), Reading.id.desc())
+    )
+    ranked = (
+        select(Reading.id, newest_first.label("rank"))
+        .where(Reading.device_id == device.id)
+        .subquery()
+    )
+    query = (
+        select(Reading)
+        .join(ranked, Reading.id == ranked.c.id)
+        .where(ranked.c.rank == 1)
+        .order_by(Reading.sensor)
+    )
+    return {"readings": [reading.to_dict() for reading in db.session.scalars(query)]}
+    ### END SOLUTION
+
+
+@bp.get("/stats")
+def reading_stats(device_id: str) -> dict[str, Any]:
+    """Count, min, max and mean of one sensor in a window, computed by the database."""
+    ### BEGIN SOLUTION
+    device = get_device_or_404(device_id)
+    args = query_args(StatsQuery)
+    query = in_window(
+        select(
+            func.count(Reading.id),
+            func.min(Reading.value),
+            func.max(Reading.value),
+            func.avg(Reading.value),
+            func.min(Reading.recorded_at),
+            func.max(Reading.recorded_at),
+        ),
+        device.id,
+        args,
+    )
+    count, low, high, mean, first, last = db.session.execute(query).one()
+    if count and not math.isfinite(mean):
+        mean = mean_without_overflow(query, count, low, high)
+    return {
+        "sensor": args.sensor,
+        "count": count,
+        "min": low,
+        "max": high,
+        "mean": mean,
+        "first_recorded_at": isoformat(first),
+        "last_recorded_at": isoformat(last),
+    }
+    ### END SOLUTION
+
+
+def mean_without_overflow(query: Select[Any], count: int, low: float, high: float) -> float:
+    """Recompute a mean whose sum overflowed (values near 1e308) as the sum of value / count."""
+    ### BEGIN SOLUTION
+    scaled = query.with_only_columns(func.sum(Reading.value / count))
+    mean = db.session.scalar(scaled)
+    if mean is None or not math.isfinite(mean):
+        return (low + high) / 2 if math.isfinite(low + high) else low / 2 + high / 2
+    return min(max(mean, low), high)
+    ### END SOLUTION

@@ -1,0 +1,379 @@
+"""Request validation: reading a JSON body safely, and pydantic models for what it must hold.
+
+A view never trusts ``request.json``. It calls :func:`read_json` (the right content type,
+valid UTF-8, valid JSON without ``NaN``), then :func:`validate` with a pydantic model, which
+turns every problem into a 400 ``validation_error`` naming the fields::
+
+    {"error": {"code": "validation_error", "message": "...",
+               "details": {"fields": [{"loc": ["value"], "msg": "Input should be ..."}]}}}
+
+The models are strict where the contract is: ``value`` must be a JSON number (``"21.5"`` and
+``true`` are refused), ``seq`` an integer, and unknown fields are an error, not ignored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal, TypeVar
+
+from flask import Flask, current_app, request
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import BaseConverter
+
+from .errors import APIError
+
+SLUG_PATTERN = r"[a-z0-9_-]{1,64}"
+"""A device id, sensor or command name: lowercase letters, digits, - and _; 1 to 64 long."""
+
+MAX_FUTURE = timedelta(minutes=5)
+"""How far ahead of the hub's clock a device's ``recorded_at`` may be."""
+
+MAX_BATCH = 500
+"""The most readings one request may carry."""
+
+MAX_SEQ = 2**63 - 1
+"""The largest ``seq``: what a 64-bit signed database integer holds."""
+
+# JSON Schema's ``\S`` is JavaScript's: these are the characters it calls white space.
+_JSON_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_NOT_ONLY_SPACE = re.compile(f"[^{_JSON_SPACE}]")
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class SlugConverter(BaseConverter):
+    """The URL part ``<slug:device_id>``: a path whose id is not a slug matches no route (404)."""
+
+    regex = SLUG_PATTERN
+
+
+def init_app(app: Flask) -> None:
+    """Add the ``slug`` URL converter, and read every body first so 413 comes before anything."""
+    app.url_map.converters["slug"] = SlugConverter
+    app.before_request(read_body_early)
+
+
+def read_body_early() -> None:
+    """Read (and cache) the body, letting Werkzeug raise 413 past ``MAX_CONTENT_LENGTH``.
+
+    A chunked body (``Transfer-Encoding: chunked``) has no Content-Length. Servers that
+    de-chunk it (gunicorn, Werkzeug's) say so with ``wsgi.input_terminated``, and Werkzeug
+    then counts the bytes as it reads. In-process test transports hand over the whole body
+    without saying so; we say it for them, so the limit holds there too.
+    """
+    if "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        request.get_data(cache=True)  # Werkzeug refuses a Content-Length over the limit
+        return
+    request.environ.setdefault("wsgi.input_terminated", True)
+    data = request.get_data(cache=True)  # stops reading at the limit, without an error
+    at_limit = len(data) >= current_app.config["MAX_CONTENT_LENGTH"]
+    if at_limit and request.environ["wsgi.input"].read(1):  # ... and more was sent
+        raise RequestEntityTooLarge()
+
+
+def read_json() -> Any:
+    """Return the request's JSON body, or raise 415 / 400 ``malformed_json``."""
+    ### BEGIN SOLUTION
+    if request.mimetype != "application/json":
+        raise APIError(
+            415,
+            "unsupported_media_type",
+            "Send the body as JSON with the header Content-Type: application/json.",
+        )
+    try:
+        text = request.get_data().decode("utf-8")
+        return json.loads(text, parse_constant=refuse_constant)
+    except UnicodeDecodeError:
+        raise APIError(400, "malformed_json", "The body is not valid UTF-8.") from None
+    except RecursionError:
+        raise APIError(400, "malformed_json", "The JSON is nested too deeply.") from None
+    except ValueError as error:
+        raise APIError(400, "malformed_json", f"The body is not valid JSON: {error}") from None
+    ### END SOLUTION
+
+
+def refuse_constant(name: str) -> float:
+    """Refuse ``NaN``, ``Infinity`` and ``-Infinity``: Python's json reads them, JSON has none."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def validate(model: type[Model], data: Any) -> Model:
+    """Validate ``data`` with a pydantic model, or raise 400 ``validation_error``."""
+    ### BEGIN SOLUTION
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = field_errors(error)
+        raise APIError(400, "validation_error", summarise(fields), {"fields": fields}) from None
+    ### END SOLUTION
+
+
+def field_errors(error: ValidationError) -> list[dict[str, Any]]:
+    """Turn pydantic's errors into ``[{"loc": [...], "msg": "..."}]``."""
+    return [
+        {"loc": list(item["loc"]), "msg": item["msg"].removeprefix("Value error, ")}
+        for item in error.errors()
+    ]
+
+
+def summarise(fields: list[dict[str, Any]]) -> str:
+    """Say in one sentence what was wrong with the first field."""
+    first = fields[0]
+    where = ".".join(str(part) for part in first["loc"]) or "the body"
+    more = f" (and {len(fields) - 1} more problem(s))" if len(fields) > 1 else ""
+    return f"Invalid {where}: {first['msg']}{more}."
+
+
+# --- values ------------------------------------------------------------------------------
+
+
+def parse_timestamp(value: Any) -> datetime:
+    """Parse ISO 8601 text that carries an offset, and return it in UTC.
+
+    ``2026-11-24T10:00:00Z`` and ``2026-11-24T11:00:00+01:00`` are the same moment. A time
+    without an offset is refused: the hub cannot know which zone the device meant.
+    """
+    ### BEGIN SOLUTION
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 string such as 2026-11-24T10:00:00+00:00")
+    try:
+        moment = datetime.fromisoformat(value.upper())
+    except ValueError:
+        raise ValueError(
+            "must be ISO 8601 with an offset, such as 2026-11-24T10:00:00+00:00 "
+            "(in a URL, write + as %2B)"
+        ) from None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("must carry a UTC offset, such as +00:00 or Z")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of the range of dates the hub can store") from None
+    ### END SOLUTION
+
+
+def not_in_future(moment: datetime | None) -> datetime | None:
+    """Refuse a time more than five minutes ahead of the hub's clock."""
+    ### BEGIN SOLUTION
+    if moment is not None and moment > datetime.now(UTC) + MAX_FUTURE:
+        raise ValueError("is more than 5 minutes in the future; check the device's clock")
+    return moment
+    ### END SOLUTION
+
+
+def storable_text(value: str) -> str:
+    """Refuse text a database cannot store: NUL characters and lone surrogates."""
+    ### BEGIN SOLUTION
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+    ### END SOLUTION
+
+
+def not_only_space(value: str) -> str:
+    """Refuse text that is empty or only white space."""
+    ### BEGIN SOLUTION
+    if not _NOT_ONLY_SPACE.search(value):
+        raise ValueError("must not be only white space")
+    return value
+    ### END SOLUTION
+
+
+def finite(value: float) -> float:
+    """Refuse a number too large to be a float (``1e400`` reads as infinity)."""
+    ### BEGIN SOLUTION
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+    ### END SOLUTION
+
+
+Slug = Annotated[StrictStr, Field(pattern=f"^{SLUG_PATTERN}$")]
+Text = Annotated[StrictStr, AfterValidator(storable_text)]
+Name = Annotated[Text, Field(min_length=1, max_length=100), AfterValidator(not_only_space)]
+Kind = Annotated[Text, Field(min_length=1, max_length=32), AfterValidator(not_only_space)]
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(finite)]
+Seq = Annotated[StrictInt, Field(ge=0, le=MAX_SEQ)]
+Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+
+
+# --- request bodies ------------------------------------------------------------------------
+
+
+class Body(BaseModel):
+    """Base of the request bodies: unknown fields are an error, and the models are read-only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DeviceCreate(Body):
+    """``POST /api/v1/devices``."""
+
+    id: Slug
+    name: Name
+    kind: Kind
+
+
+class ReadingCreate(Body):
+    """One reading, alone or inside a batch."""
+
+    sensor: Slug
+    value: Number
+    unit: Annotated[Text, Field(max_length=16)] | None = None
+    recorded_at: Annotated[Timestamp, AfterValidator(not_in_future)] | None = None
+    seq: Seq | None = None
+
+
+class ReadingBatch(Body):
+    """``{"readings": [...]}``: 1 to 500 readings, stored all or none."""
+
+    readings: Annotated[list[ReadingCreate], Field(min_length=1, max_length=MAX_BATCH)]
+
+
+class CommandCreate(Body):
+    """``POST /api/v1/devices/<id>/commands``."""
+
+    name: Slug
+    value: Annotated[Text, Field(max_length=256)]
+
+
+class CommandAck(Body):
+    """``POST /api/v1/devices/<id>/commands/<id>/ack``."""
+
+    status: Literal["done", "failed"]
+    detail: Annotated[Text, Field(max_length=500)] | None = None
+
+
+# --- query strings ---------------------------------------------------------------------------
+
+
+class Query(BaseModel):
+    """Base of the query-string models: text in, typed values out; unknown parameters ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+Limit = Annotated[int, BeforeValidator(lambda text: parse_query_int(text, 1000)), Field(ge=1)]
+
+
+class Window(Query):
+    """``sensor``, ``since`` and ``until``: which readings a query looks at."""
+
+    sensor: Slug | None = None
+    since: Timestamp | None = None
+    until: Timestamp | None = None
+
+
+class ReadingQuery(Window):
+    """``GET .../readings``: a window, a page size and where the page starts."""
+
+    limit: Limit = 100
+    cursor: StrictStr | None = None
+
+
+class StatsQuery(Window):
+    """``GET .../readings/stats``: the sensor is required."""
+
+    sensor: Slug
+
+
+class CommandQuery(Query):
+    """``GET .../commands``: which commands to list."""
+
+    status: Literal["pending", "done", "failed", "all"] = "pending"
+
+
+def parse_query_int(text: Any, maximum: int) -> int:
+    """Parse a small non-negative integer from a query string, refusing huge ones before int()."""
+    ### BEGIN SOLUTION
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{1,18}", text):
+        raise ValueError(f"must be a whole number from 1 to {maximum}")
+    number = int(text)
+    if number > maximum:
+        raise ValueError(f"must be a whole number from 1 to {maximum}")
+    return number
+    ### END SOLUTION
+
+
+def query_args(model: type[Model]) -> Model:
+    """Validate the request's query string (first value of each parameter) with ``model``."""
+    return validate(model, request.args.to_dict(flat=True))
+
+
+# --- cursors -------------------------------------------------------------------------------
+
+
+def encode_cursor(recorded_at: datetime, reading_id: int) -> str:
+    """Make the opaque ``cursor`` that points just after a reading."""
+    raw = f"{recorded_at.isoformat()}|{reading_id}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Read a cursor back, or raise 400 when it was not made by :func:`encode_cursor`."""
+    ### BEGIN SOLUTION
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        moment, _, reading_id = raw.partition("|")
+        if not re.fullmatch(r"[0-9]{1,18}", reading_id):
+            raise ValueError("bad id")
+        return parse_timestamp(moment), int(reading_id)
+    except (ValueError, binascii.Error):
+        details = {"fields": [{"loc": ["cursor"], "msg": "Invalid cursor"}]}
+        raise APIError(
+            400, "validation_error", "Invalid cursor: take it from a page's next link.", details
+        ) from None
+    ### END SOLUTION
+
+
+def validate_readings(payload: Any) -> tuple[list[ReadingCreate], bool]:
+    """Validate one reading or a batch; return the readings and whether it was a batch.
+
+    A refused batch names the first offending reading in ``details.index``, and two readings
+    with the same ``seq`` are refused at the index of the second.
+    """
+    ### BEGIN SOLUTION
+    if not (isinstance(payload, dict) and "readings" in payload):
+        return [validate(ReadingCreate, payload)], False
+    try:
+        batch = ReadingBatch.model_validate(payload)
+    except ValidationError as error:
+        raise batch_error(field_errors(error)) from None
+    seen: set[int] = set()
+    for index, reading in enumerate(batch.readings):
+        if reading.seq is not None and reading.seq in seen:
+            msg = f"seq {reading.seq} appears twice in this batch"
+            raise batch_error([{"loc": ["readings", index, "seq"], "msg": msg}])
+        if reading.seq is not None:
+            seen.add(reading.seq)
+    return list(batch.readings), True
+    ### END SOLUTION
+
+
+def batch_error(fields: list[dict[str, Any]]) -> APIError:
+    """Build the 400 for a batch, keeping the errors of the first offending reading only."""
+    indexes = [f["loc"][1] for f in fields if len(f["loc"]) > 1 and isinstance(f["loc"][1], int)]
+    details: dict[str, Any] = {"fields": fields}
+    if indexes:
+        index = min(indexes)
+        details = {"fields": [f for f in fields if f["loc"][1:2] == [index]], "index": index}
+    return APIError(400, "validation_error", summarise(details["fields"]), details)
