@@ -1,0 +1,64 @@
+"""`grader grade`: grade every submission of one assignment."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from grader.commands.base import Command, add_course_option, course_of
+
+__all__ = ["GradeCommand"]
+
+
+class GradeCommand(Command):
+    """Grade the submissions of an assignment in parallel, resuming where it stopped."""
+
+    name = "grade"
+    help = "grade the submissions of an assignment (submitted/<student>/<assignment>/)"
+    epilog = """examples:
+  grader grade flask-hub                       grade what is in ./submitted/
+  grader grade flask-hub --course-dir ~/course -j 4
+  grader grade demo --force                    grade again, even submissions already graded
+
+Results go to autograded/<student>/<assignment>/results.json and a feedback page to
+feedback/<student>/<assignment>/index.html. A submission already graded (same files,
+same tests) is skipped unless --force."""
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """Add the assignment, --course-dir, -j, --force and --student."""
+        parser.add_argument("assignment", metavar="ASSIGNMENT",
+                            help="the assignment to grade, as named in course.toml")
+        parser.add_argument(
+            "--course-dir", metavar="DIR", type=Path, default=Path("."),
+            help="the course directory holding submitted/ (default: the current directory)",
+        )
+        parser.add_argument("-j", "--jobs", metavar="N", type=_positive, default=None,
+                            help="grade N submissions at once (default: one per CPU)")
+        parser.add_argument("--force", action="store_true",
+                            help="grade again submissions that already have results")
+        parser.add_argument("--student", metavar="ID", action="append", default=None,
+                            help="grade only this student (repeat for more)")
+        add_course_option(parser)
+
+    def run(self, args: argparse.Namespace) -> int:
+        """Grade through grader.batch and print a one-line summary."""
+        course = course_of(args)
+        course.get(args.assignment)
+        from grader.batch import grade  # imported late: the sandbox is heavy to load
+
+        results = grade(course, args.assignment, course_dir=args.course_dir.resolve(),
+                        jobs=args.jobs, force=args.force, students=args.student)
+        errors = sum(1 for r in results if r.get("status") == "error")
+        self.console.print(
+            f"Graded {len(results)} submission(s) of {args.assignment}"
+            + (f"; [red]{errors} could not be graded[/] (see their feedback)" if errors else ".")
+        )
+        return 0
+
+
+def _positive(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
