@@ -44,5 +44,12 @@ docs: venv ## serve the course site on http://127.0.0.1:8001
 docs-build: venv ## build the course site into site/ (strict)
 	$(BIN)/mkdocs build --strict
 
+release: venv ## make the student versions of every assignment into release/
+	$(PY) -m grader release
+
+grade: venv ## grade ./submitted/*/$(ASSIGNMENT)/ (ASSIGNMENT=flask-hub)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name>  (names: see course.toml)"; exit 2; }
+	$(PY) -m grader grade $(ASSIGNMENT)
+
 clean: ## remove build output (keeps .venv)
 	rm -rf site build release .pytest_cache
