@@ -44,6 +44,9 @@ docs: venv ## serve the course site on http://127.0.0.1:8001
 docs-build: venv ## build the course site into site/ (strict)
 	$(BIN)/mkdocs build --strict
 
+bench: venv ## measure ingestion, queries, grading, simulation, feedback loop (QUICK=1: < 1 min)
+	$(PY) -m bench.run $(if $(filter 1 yes true,$(QUICK)),--quick,--publish)
+
 release: venv ## make the student versions of every assignment into release/
 	$(PY) -m grader release
 
