@@ -1,0 +1,516 @@
+"""The contract suite's pytest plugin: options, markers, fixtures and assertion helpers.
+
+One suite checks every hub, through one ``httpx.Client``:
+
+    pytest starter/contract --backend flask                    # in-process, over WSGI
+    pytest starter/contract --backend django                   # in-process, over WSGI
+    pytest starter/contract --backend http://127.0.0.1:5000    # a running hub, over HTTP
+
+A conftest loads this module with ``pytest_plugins = ["hubcontract"]`` after putting this
+directory on ``sys.path``; loading it twice is harmless (pytest registers a plugin once).
+Every contract test (a test under this directory) must carry ``@pytest.mark.points(n)`` and
+``@pytest.mark.hint("...")``: the grader reads both, and a test without them is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
+CONTRACT_DIR = Path(__file__).resolve().parent
+OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
+API = "/api/v1"
+DEFAULT_ADMIN_TOKEN = "dev-admin-token"
+MAX_BODY_BYTES = 1_048_576
+IN_PROCESS_BACKENDS = ("flask", "django")
+WSGI_BASE_URL = "http://testserver"
+OPENAPI_URI = "urn:blink-to-backend:hub-openapi"
+STATUS_OF_CODE = {
+    "validation_error": 400,
+    "malformed_json": 400,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "rate_limited": 429,
+}
+# The points of this run: nodeid -> points, and which tests passed or failed.
+_TALLY: dict[str, Any] = {"points": {}, "passed": set(), "failed": set()}
+
+
+# --------------------------------------------------------------------------------------------
+# options and markers
+# --------------------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Add --backend and --admin-token, and the ini key hub_backend (a starter's default)."""
+    group = parser.getgroup("hub", "the hub's contract suite")
+    group.addoption(
+        "--backend",
+        default=None,
+        help="which hub to test: flask, django (in-process) or a base URL such as "
+        "http://127.0.0.1:5000 (a running hub). Default: the ini key hub_backend.",
+    )
+    group.addoption(
+        "--admin-token",
+        default=None,
+        help="the hub's admin token (default: $HUB_ADMIN_TOKEN, else dev-admin-token)",
+    )
+    parser.addini("hub_backend", "the default --backend of this starter", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the points and hint markers, so a starter without pyproject.toml works too."""
+    config.addinivalue_line("markers", "points(n): how many points a contract test is worth")
+    config.addinivalue_line("markers", "hint(text): what a student should check when it fails")
+    _TALLY.update(points={}, passed=set(), failed=set())
+
+
+def backend_of(config: pytest.Config) -> str:
+    """The backend asked for: --backend, else the ini key hub_backend, else ''."""
+    return (config.getoption("backend") or config.getini("hub_backend") or "").strip()
+
+
+def admin_token_of(config: pytest.Config) -> str:
+    """The admin token: --admin-token, else $HUB_ADMIN_TOKEN, else the development default."""
+    return (
+        config.getoption("admin_token")
+        or os.environ.get("HUB_ADMIN_TOKEN")
+        or DEFAULT_ADMIN_TOKEN
+    )
+
+
+def is_contract_test(item: pytest.Item) -> bool:
+    """Whether the test lives in this directory (tests/ or hidden/)."""
+    return CONTRACT_DIR in Path(item.path).resolve().parents
+
+
+def marker_problem(item: pytest.Item) -> str | None:
+    """What is wrong with a contract test's points and hint markers, or None."""
+    points, hint = item.get_closest_marker("points"), item.get_closest_marker("hint")
+    if points is None:
+        return f"{item.nodeid}: add @pytest.mark.points(n), n from 1 to 3"
+    if hint is None:
+        return f'{item.nodeid}: add @pytest.mark.hint("what to check when it fails")'
+    value = points.args[0] if points.args else None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3:
+        return f"{item.nodeid}: @pytest.mark.points takes one whole number from 1 to 3"
+    if not hint.args or not isinstance(hint.args[0], str) or not hint.args[0].strip():
+        return f"{item.nodeid}: @pytest.mark.hint takes one non-empty sentence"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse contract tests without points and hint; check a backend was chosen."""
+    contract = [item for item in items if is_contract_test(item)]
+    problems = [p for p in map(marker_problem, contract) if p]
+    if problems:
+        raise pytest.UsageError(
+            "every contract test needs @pytest.mark.points(n) and @pytest.mark.hint(text):\n  "
+            + "\n  ".join(problems)
+        )
+    if contract:
+        check_backend(backend_of(config))
+    for item in contract:
+        points = item.get_closest_marker("points").args[0]
+        item.user_properties.append(("points", points))
+        item.user_properties.append(("hint", item.get_closest_marker("hint").args[0]))
+
+
+def check_backend(backend: str) -> None:
+    """Refuse a missing or unknown --backend with a message that says what to pass."""
+    if backend in IN_PROCESS_BACKENDS or re.match(r"^https?://[^/\s]+", backend):
+        return
+    raise pytest.UsageError(
+        f"--backend {backend!r} is not a backend: pass --backend flask, --backend django "
+        "or the URL of a running hub, e.g. --backend http://127.0.0.1:5000"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# reporting: the hint under a failure, the points at the end
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    """Add the test's hint under its failure."""
+    report = yield
+    hint = item.get_closest_marker("hint")
+    if report.failed and hint is not None and hint.args:
+        report.sections.append(("hint", str(hint.args[0])))
+    return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember the points of each contract test and whether it passed."""
+    points = dict(report.user_properties).get("points")
+    if points is None:
+        return
+    _TALLY["points"][report.nodeid] = points
+    if report.failed:
+        _TALLY["failed"].add(report.nodeid)
+    elif report.when == "call" and report.passed:
+        _TALLY["passed"].add(report.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Print the points earned, e.g. 'points: 57/60'."""
+    tally = _TALLY
+    if not tally["points"]:
+        return
+    total = sum(tally["points"].values())
+    earned = sum(tally["points"][n] for n in tally["passed"] - tally["failed"])
+    terminalreporter.write_sep("-", "contract points")
+    terminalreporter.write_line(f"points: {earned}/{total}")
+
+
+# --------------------------------------------------------------------------------------------
+# the hub under test
+# --------------------------------------------------------------------------------------------
+
+
+def find_starter(backend: str) -> Path:
+    """The starter directory of an in-process backend: ../<backend> in the repo, else .."""
+    for candidate in (CONTRACT_DIR.parent / backend, CONTRACT_DIR.parent):
+        has_hub = (candidate / "hub" / "__init__.py").is_file()
+        is_django = (candidate / "manage.py").is_file()
+        if has_hub and is_django == (backend == "django"):
+            return candidate
+    raise pytest.UsageError(
+        f"cannot find the {backend} starter (a directory with the package hub/) next to "
+        f"{CONTRACT_DIR}; pass --backend http://... to test a running hub instead"
+    )
+
+
+def _flask_app(mp: pytest.MonkeyPatch, workdir: Path, token: str) -> Any:
+    """Build the Flask hub with a fresh SQLite database in workdir."""
+    mp.syspath_prepend(str(find_starter("flask")))
+    import hub  # the Flask starter's package
+
+    return hub.create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{workdir / 'hub.sqlite3'}",
+            "HUB_ADMIN_TOKEN": token,
+        }
+    )
+
+
+def _django_app(mp: pytest.MonkeyPatch, workdir: Path, token: str) -> Any:
+    """Set up the Django hub with a fresh, migrated SQLite database in workdir."""
+    mp.syspath_prepend(str(find_starter("django")))
+    mp.setenv("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    mp.setenv("DATABASE_URL", f"sqlite:///{workdir / 'hub.sqlite3'}")
+    mp.setenv("HUB_ADMIN_TOKEN", token)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    from config.wsgi import application
+
+    return application
+
+
+@contextlib.contextmanager
+def wsgi_app(backend: str, workdir: Path, token: str) -> Iterator[Any]:
+    """The in-process hub as a WSGI app; sys.path and the environment are restored after."""
+    builders = {"flask": _flask_app, "django": _django_app}
+    with pytest.MonkeyPatch.context() as mp:
+        yield builders[backend](mp, workdir, token)
+
+
+@pytest.fixture(scope="session")
+def hub_backend(pytestconfig: pytest.Config) -> str:
+    """The backend under test: 'flask', 'django' or a base URL."""
+    backend = backend_of(pytestconfig)
+    check_backend(backend)
+    return backend
+
+
+@pytest.fixture(scope="session")
+def admin_token(pytestconfig: pytest.Config) -> str:
+    """The hub's admin token."""
+    return admin_token_of(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def hub_app(hub_backend: str, admin_token: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The WSGI app of an in-process backend (None over HTTP); one database per session."""
+    if hub_backend not in IN_PROCESS_BACKENDS:
+        yield None
+        return
+    with wsgi_app(hub_backend, tmp_path_factory.mktemp("hub"), admin_token) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def client(hub_backend: str, hub_app: Any) -> Iterator[httpx.Client]:
+    """One httpx.Client for the whole run: over WSGI in-process, else over real HTTP."""
+    if hub_app is not None:
+        transport = httpx.WSGITransport(app=hub_app)
+        with httpx.Client(transport=transport, base_url=WSGI_BASE_URL) as http:
+            yield http
+    else:
+        with httpx.Client(base_url=hub_backend.rstrip("/"), timeout=30.0) as http:
+            yield http
+
+
+@pytest.fixture(scope="session")
+def admin_headers(admin_token: str) -> dict[str, str]:
+    """The Authorization header of the admin."""
+    return {"Authorization": f"Bearer {admin_token}"}
+
+
+@dataclass(frozen=True)
+class Device:
+    """A device created for one test: its id, its key and its URLs."""
+
+    id: str
+    api_key: str
+    name: str
+    kind: str
+
+    @property
+    def url(self) -> str:
+        """The device's own URL."""
+        return f"{API}/devices/{self.id}"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The X-API-Key header of this device."""
+        return {"X-API-Key": self.api_key}
+
+
+def new_device_id(prefix: str = "t") -> str:
+    """A fresh device id, unique across runs, so tests never meet each other's devices."""
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def create_device(
+    client: httpx.Client, admin_headers: dict[str, str], *, name: str = "Test device",
+    kind: str = "arduino-uno", device_id: str | None = None,
+) -> Device:
+    """Create a device through the API and return it with its key."""
+    device_id = device_id or new_device_id()
+    body = {"id": device_id, "name": name, "kind": kind}
+    created = expect(client.post(f"{API}/devices", json=body, headers=admin_headers), 201)
+    return Device(id=created["id"], api_key=created["api_key"], name=name, kind=kind)
+
+
+@pytest.fixture
+def device(client: httpx.Client, admin_headers: dict[str, str]) -> Iterator[Callable[..., Device]]:
+    """A factory: device(name=..., kind=...) creates a fresh device; all are deleted after."""
+    made: list[Device] = []
+
+    def make(**fields: Any) -> Device:
+        made.append(create_device(client, admin_headers, **fields))
+        return made[-1]
+
+    yield make
+    for each in made:
+        client.delete(each.url, headers=admin_headers)
+
+
+# --------------------------------------------------------------------------------------------
+# the OpenAPI document: every successful body is checked against it
+# --------------------------------------------------------------------------------------------
+
+
+@cache
+def openapi() -> dict[str, Any]:
+    """The contract, parsed."""
+    return yaml.safe_load(OPENAPI_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _registry() -> Registry:
+    """A registry holding the whole document, so its #/components/... refs resolve."""
+    return Registry().with_resource(OPENAPI_URI, DRAFT202012.create_resource(openapi()))
+
+
+@cache
+def _routes() -> list[tuple[re.Pattern[str], str]]:
+    """Each path template of the document as a regular expression."""
+    routes = []
+    for template in openapi()["paths"]:
+        pattern = re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template))
+        routes.append((re.compile(f"^{pattern}$"), template))
+    return routes
+
+
+def _pointer(*parts: str) -> str:
+    """A JSON pointer made of the given keys."""
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _resolve(node: dict[str, Any], pointer: str) -> tuple[dict[str, Any], str]:
+    """Follow a local $ref of a response object; return the node and where it lives."""
+    ref = node.get("$ref")
+    if ref is None:
+        return node, pointer
+    target: Any = openapi()
+    for key in ref.removeprefix("#/").split("/"):
+        target = target[key.replace("~1", "/").replace("~0", "~")]
+    return target, ref.removeprefix("#")
+
+
+def schema_pointer(method: str, path: str, status: int) -> str:
+    """Where the schema of this response lives in the document, or why there is none."""
+    template = next((t for rx, t in _routes() if rx.match(path)), None)
+    if template is None:
+        raise AssertionError(f"{method} {path} is not a path of the contract")
+    operation = openapi()["paths"][template].get(method.lower())
+    if operation is None:
+        raise AssertionError(f"{method} is not a method of {template} in the contract")
+    response = operation["responses"].get(str(status))
+    if response is None:
+        documented = ", ".join(operation["responses"])
+        raise AssertionError(f"{method} {template} never answers {status} (it answers {documented})")
+    node, where = _resolve(response, _pointer("paths", template, method.lower(), "responses", str(status)))
+    if "content" not in node:
+        return ""
+    return where + _pointer("content", "application/json", "schema")
+
+
+def schema_errors(pointer: str, body: Any) -> list[str]:
+    """What is wrong with body against the schema at pointer in the document."""
+    validator = Draft202012Validator(
+        {"$ref": f"{OPENAPI_URI}#{pointer}"},
+        registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+    errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+    return [f"at {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+
+
+# --------------------------------------------------------------------------------------------
+# assertion helpers
+# --------------------------------------------------------------------------------------------
+
+
+def describe(response: httpx.Response) -> str:
+    """The request and the response, briefly, for a failure message."""
+    text = response.text
+    if len(text) > 800:
+        text = text[:800] + f"... ({len(text)} characters)"
+    request = response.request
+    return (
+        f"{request.method} {request.url.raw_path.decode('ascii', 'replace')} answered "
+        f"{response.status_code}\n  content-type: {response.headers.get('content-type')}\n"
+        f"  body: {text or '(empty)'}"
+    )
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The response's JSON body; fails with a clear message when it is not JSON."""
+    content_type = response.headers.get("content-type", "")
+    if not content_type.startswith("application/json"):
+        raise AssertionError(f"the response must be JSON (application/json)\n{describe(response)}")
+    try:
+        return response.json()
+    except ValueError as error:
+        raise AssertionError(f"the body is not valid JSON ({error})\n{describe(response)}") from None
+
+
+def expect(response: httpx.Response, status: int) -> Any:
+    """Check the status and the body's shape against the contract; return the parsed body."""
+    __tracebackhide__ = True
+    if response.status_code != status:
+        raise AssertionError(f"expected status {status}\n{describe(response)}")
+    pointer = schema_pointer(response.request.method, response.request.url.path, status)
+    if not pointer:
+        if response.content:
+            raise AssertionError(f"a {status} answer has no body\n{describe(response)}")
+        return None
+    body = json_body(response)
+    problems = schema_errors(pointer, body)
+    if problems:
+        raise AssertionError(
+            "the body does not match the contract (openapi.yaml):\n  "
+            + "\n  ".join(problems[:8])
+            + f"\n{describe(response)}"
+        )
+    return body
+
+
+def assert_error(response: httpx.Response, status: int, code: str | tuple[str, ...]) -> dict:
+    """Check an error answer: its status, the envelope's shape and its code; return error."""
+    __tracebackhide__ = True
+    codes = (code,) if isinstance(code, str) else tuple(code)
+    wanted = " or ".join(repr(c) for c in codes)
+    if response.status_code != status:
+        raise AssertionError(f"expected status {status} with code {wanted}\n{describe(response)}")
+    body = json_body(response)
+    problems = schema_errors("/components/schemas/Error", body)
+    if problems:
+        raise AssertionError(
+            'errors must look like {"error": {"code": ..., "message": ..., "details": ...}}:\n  '
+            + "\n  ".join(problems[:8])
+            + f"\n{describe(response)}"
+        )
+    error = body["error"]
+    if error["code"] not in codes:
+        raise AssertionError(f"expected error code {wanted}, got {error['code']!r}\n{describe(response)}")
+    return error
+
+
+def post_raw(
+    client: httpx.Client, url: str, content: bytes | str, *, headers: dict[str, str] | None = None,
+    content_type: str | None = "application/json",
+) -> httpx.Response:
+    """POST a body exactly as given (for bodies json= would refuse to build)."""
+    sent = dict(headers or {})
+    if content_type is not None:
+        sent["Content-Type"] = content_type
+    return client.post(url, content=content, headers=sent)
+
+
+def parse_time(text: str) -> datetime:
+    """A timestamp of the hub, which must carry an offset, as an aware datetime."""
+    value = datetime.fromisoformat(text)
+    assert value.tzinfo is not None, f"timestamp {text!r} has no UTC offset"
+    return value
+
+
+def assert_utc(text: str) -> datetime:
+    """Check that a timestamp of the hub is given in UTC; return it parsed."""
+    value = parse_time(text)
+    assert value.utcoffset().total_seconds() == 0, f"timestamp {text!r} is not in UTC"
+    return value
+
+
+def now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def iso(value: datetime) -> str:
+    """A datetime as ISO 8601 with its offset."""
+    return value.isoformat()
+
+
+def close_to(a: float | None, b: float) -> bool:
+    """Whether two numbers agree to within rounding."""
+    return a is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
