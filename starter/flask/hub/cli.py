@@ -13,6 +13,7 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 from pydantic import ValidationError
+from werkzeug.serving import run_simple
 
 from .db import init_db
 from .devices import register_device
@@ -59,7 +60,7 @@ def serve_dev_command(host: str, port: int) -> None:
     click.echo(f"Database:   {app.config['DATABASE_URL']}")
     click.echo(f"Admin token: {app.config['HUB_ADMIN_TOKEN']}")
     click.echo("  e.g. curl -H 'Authorization: Bearer <token>' ... ; Ctrl+C stops the hub.")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    run_simple(host, port, app, threaded=True)  # what `flask run` does, without the reloader
 
 
 def init_app(app: Flask) -> None:

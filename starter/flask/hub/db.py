@@ -16,6 +16,7 @@ from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -67,7 +68,23 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", set_sqlite_pragmas)
-        db.create_all()
+        create_tables()
+
+
+def create_tables(attempts: int = 5) -> None:
+    """Create the missing tables, even when several workers start at once on a new database.
+
+    Two gunicorn workers may both see that a table is missing and both create it; the slower
+    one fails with "table ... already exists". Checking again sorts that out.
+    """
+    for attempt in range(attempts):
+        try:
+            db.create_all()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
 
 
 def set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -88,7 +105,7 @@ def init_db(app: Flask, *, drop: bool = False) -> None:
     with app.app_context():
         if drop:
             db.drop_all()
-        db.create_all()
+        create_tables()
 
 
 __all__ = ["Base", "UTCDateTime", "db", "init_app", "init_db", "utcnow"]
