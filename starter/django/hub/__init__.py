@@ -1,0 +1,1 @@
+"""The hub app: devices, their readings and the commands queued for them."""

@@ -1,0 +1,117 @@
+"""The hub's data: a Device posts Readings and receives Commands.
+
+Only a hash of a device's API key is stored (`Device.api_key_hash`); the key itself is shown
+once, when the device is created.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+SLUG_PATTERN = r"\A[a-z0-9_-]{1,64}\Z"
+validate_slug = RegexValidator(
+    SLUG_PATTERN, "Use 1 to 64 lowercase letters, digits, '-' or '_'.", code="invalid_slug"
+)
+
+
+def hash_key(api_key: str) -> str:
+    """The SHA-256 hex digest the hub stores instead of a device's key."""
+    return hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class Device(models.Model):
+    """An Arduino, a Raspberry Pi, ...: something that posts readings and runs commands."""
+
+    id = models.CharField(primary_key=True, max_length=64, validators=[validate_slug])
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=32, help_text="e.g. arduino-uno, raspberry-pi")
+    api_key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+    def set_new_api_key(self) -> str:
+        """Give the device a fresh random key; store its hash and return the key itself."""
+        api_key = secrets.token_urlsafe(32)
+        self.api_key_hash = hash_key(api_key)
+        return api_key
+
+    def has_api_key(self, api_key: str) -> bool:
+        """Whether `api_key` is this device's key, compared in constant time."""
+        return hmac.compare_digest(hash_key(api_key), self.api_key_hash)
+
+
+class Reading(models.Model):
+    """One measurement of one sensor of a device."""
+
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.CASCADE,
+        related_name="readings",
+        db_index=False,  # the composite indexes below start with the device
+    )
+    sensor = models.CharField(max_length=64, validators=[validate_slug])
+    value = models.FloatField()
+    unit = models.CharField(max_length=16, null=True, blank=True)
+    recorded_at = models.DateTimeField(help_text="When the device measured it.")
+    received_at = models.DateTimeField(default=timezone.now, editable=False)
+    seq = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The device's sequence number; stored once."
+    )
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            # A retried (device, seq) is stored once: the hub answers the replay with 200.
+            models.UniqueConstraint(fields=["device", "seq"], name="hub_reading_device_seq_uniq"),
+        ]
+        indexes = [
+            # The time-window queries: newest first, for one device, optionally one sensor.
+            models.Index(fields=["device", "recorded_at", "id"], name="hub_reading_device_time"),
+            models.Index(
+                fields=["device", "sensor", "recorded_at", "id"], name="hub_reading_sensor_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}/{self.sensor} = {self.value} at {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Command(models.Model):
+    """Something the hub asks a device to do, e.g. name "led", value "on"."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="commands", db_index=False
+    )
+    name = models.CharField(max_length=64, validators=[validate_slug])
+    value = models.CharField(max_length=256, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    detail = models.CharField(max_length=500, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    acked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # A device polls its commands of one status, oldest first.
+            models.Index(fields=["device", "status", "id"], name="hub_command_device_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.value} → {self.device_id} ({self.status})"

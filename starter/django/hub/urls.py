@@ -1,0 +1,56 @@
+"""The contract's paths, without trailing slashes, under /api/v1/ (see config.urls)."""
+
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class SlugConverter:
+    """A device id in a path: 1 to 64 lowercase letters, digits, `-` and `_`."""
+
+    regex = "[a-z0-9_-]{1,64}"
+
+    def to_python(self, value: str) -> str:
+        """As is."""
+        return value
+
+    def to_url(self, value: str) -> str:
+        """As is."""
+        return value
+
+
+register_converter(SlugConverter, "device")
+
+app_name = "hub"
+urlpatterns = [
+    path("health", views.HealthView.as_view(), name="health"),
+    path("devices", views.DeviceListView.as_view(), name="device-list"),
+    path("devices/<device:device_id>", views.DeviceDetailView.as_view(), name="device-detail"),
+    path(
+        "devices/<device:device_id>/readings",
+        views.ReadingListView.as_view(),
+        name="reading-list",
+    ),
+    path(
+        "devices/<device:device_id>/readings/latest",
+        views.LatestReadingsView.as_view(),
+        name="reading-latest",
+    ),
+    path(
+        "devices/<device:device_id>/readings/stats",
+        views.ReadingStatsView.as_view(),
+        name="reading-stats",
+    ),
+    path(
+        "devices/<device:device_id>/commands",
+        views.CommandListView.as_view(),
+        name="command-list",
+    ),
+    path(
+        "devices/<device:device_id>/commands/<int:command_id>/ack",
+        views.CommandAckView.as_view(),
+        name="command-ack",
+    ),
+]
