@@ -1,0 +1,172 @@
+"""Grade every submission of one assignment: in parallel, resumable, never stopped by one.
+
+    grade(course, "flask-hub", course_dir=Path("."), jobs=2)
+
+- Submissions are nbgrader's: ``submitted/<student>/<assignment>/``.
+- A submission is skipped when its results.json already holds a *graded* result for the
+  same submission hash and suite version (unless ``force``): a batch stopped by Ctrl-C or
+  ``kill -9`` picks up where it stopped when run again, and nothing is graded twice.
+- Each result is written atomically as the job's last step, then its feedback page; a
+  grader failure on one submission is recorded as ``status: error`` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from grader.course import Assignment, Course
+from grader.feedback import write_feedback
+from grader.results import atomic_write_json, hash_tree, make_result, read_result, results_path
+from grader.sandbox import Limits, SandboxCaps, detect_sandbox, kill_running, reset_stopping
+
+__all__ = ["find_submissions", "grade"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One submission to grade."""
+
+    student: str
+    path: Path
+
+
+def find_submissions(course_dir: Path, assignment: str,
+                     students: list[str] | None = None) -> list[Job]:
+    """Return submitted/<student>/<assignment>/ directories, sorted by student."""
+    root = Path(course_dir) / "submitted"
+    wanted = set(students) if students else None
+    jobs = []
+    for student_dir in sorted(root.iterdir()) if root.is_dir() else []:
+        path = student_dir / assignment
+        if path.is_dir() and (wanted is None or student_dir.name in wanted):
+            jobs.append(Job(student=student_dir.name, path=path))
+    return jobs
+
+
+def is_done(course_dir: Path, assignment: str, job: Job, suite_version: str) -> bool:
+    """True when a graded result for this very submission and suite already exists."""
+    previous = read_result(results_path(course_dir, job.student, assignment))
+    return (previous is not None and previous.get("status") == "graded"
+            and previous.get("suite_version") == suite_version
+            and previous.get("submission_sha256") == hash_tree(job.path))
+
+
+def grade(course: Course, assignment: str, *, course_dir: Path, jobs: int | None = None,
+          force: bool = False, students: list[str] | None = None,
+          limits: Limits | None = None, console: Console | None = None) -> list[dict]:
+    """Grade one assignment's submissions; return every result (new and kept)."""
+    course_dir = Path(course_dir).resolve()
+    target = course.get(assignment)
+    console = console or Console(stderr=True)
+    todo = find_submissions(course_dir, assignment, students)
+    if not todo:
+        console.print(f"No submissions in {course_dir / 'submitted'}/*/{assignment}/.")
+        return []
+    if target.is_project:
+        with _project_grader(course, target, course_dir, limits or Limits(), console) as run:
+            return _run_batch(course_dir, target, todo, run, jobs, force, console)
+    from grader.notebooks import notebook_grader
+
+    with notebook_grader(course, target, course_dir) as run:
+        return _run_batch(course_dir, target, todo, run, 1, force, console)
+
+
+@contextmanager
+def _project_grader(course: Course, assignment: Assignment, course_dir: Path, limits: Limits,
+                    console: Console) -> Iterator[Any]:
+    """Yield a function grading one project submission; set up the suite and the sandbox."""
+    from grader.projects import TrustedSuite, Workspace, grade_project
+
+    caps: SandboxCaps = detect_sandbox()
+    for warning in caps.warnings:
+        console.print(f"[bold yellow]warning:[/] {warning}")
+    workspace = Workspace.create()
+    try:
+        suite = TrustedSuite.prepare(assignment.contract, workspace)
+
+        def run(job: Job) -> dict[str, Any]:
+            return grade_project(course=course, assignment=assignment, student=job.student,
+                                 submission=job.path, course_dir=course_dir, suite=suite,
+                                 workspace=workspace, caps=caps, limits=limits)
+
+        run.suite_version = suite.version  # type: ignore[attr-defined]
+        yield run
+    finally:
+        workspace.remove()
+
+
+def _run_batch(course_dir: Path, assignment: Assignment, todo: list[Job], run: Any,
+               jobs: int | None, force: bool, console: Console) -> list[dict]:
+    """Grade the jobs not yet done, in parallel, with a progress bar; return all results."""
+    version = run.suite_version
+    pending = [j for j in todo if force or not is_done(course_dir, assignment.name, j, version)]
+    if len(pending) < len(todo):
+        console.print(f"{len(todo) - len(pending)} submission(s) already graded; skipping "
+                      "them (use --force to grade again).")
+    workers = max(1, jobs or os.cpu_count() or 1)
+    reset_stopping()
+    lock = threading.Lock()
+    with _progress(console) as progress, ThreadPoolExecutor(max_workers=workers) as pool:
+        task = progress.add_task(f"grading {assignment.name}", total=len(pending))
+        futures: dict[Future[dict], Job] = {
+            pool.submit(_grade_one, course_dir, assignment, job, run, version): job
+            for job in pending}
+        try:
+            for future in as_completed(futures):
+                with lock:
+                    progress.advance(task)
+                future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            kill_running()
+            raise
+    results = [read_result(results_path(course_dir, j.student, assignment.name)) for j in todo]
+    done = [r for r in results if r is not None]
+    console.print(summary_table(assignment, done))
+    return done
+
+
+def _grade_one(course_dir: Path, assignment: Assignment, job: Job, run: Any,
+               version: str) -> dict:
+    """Grade one job; a grader failure becomes a status-error result, never an exception."""
+    try:
+        result = run(job)
+    except (OSError, RuntimeError, ValueError) as exc:
+        result = make_result(
+            student=job.student, assignment=assignment.name, kind=assignment.kind, tests=[],
+            feedback=[f"The grader failed on this submission: {type(exc).__name__}: {exc}"],
+            submission_sha256=hash_tree(job.path), suite_version=version,
+            max_score=assignment.points, status="error")
+    atomic_write_json(results_path(course_dir, job.student, assignment.name), result)
+    write_feedback(course_dir, result)
+    return result
+
+
+@contextmanager
+def _progress(console: Console) -> Iterator[Progress]:
+    """A progress bar: description, bar, done/total, elapsed."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=False) as progress:
+        yield progress
+
+
+def summary_table(assignment: Assignment, results: list[dict]) -> Table:
+    """A table of every student's score."""
+    table = Table(title=f"{assignment.name}: {len(results)} result(s)")
+    for column in ("student", "score", "status", "seconds"):
+        table.add_column(column, justify="right" if column != "student" else "left")
+    for result in results:
+        table.add_row(result["student"], f"{result['score']:g} / {result['max_score']:g}",
+                      result["status"], f"{result.get('duration', 0):.1f}")
+    return table

@@ -1,0 +1,281 @@
+"""Grade one project submission: black-box over HTTP, in the sandbox.
+
+`TrustedSuite` is the contract suite copied once per batch into a root-only directory; its
+version is a hash of its files. `grade_project` runs one submission against it (see
+`grader.sandbox` and `grader.sandbox_runner`) and turns the outcome into a results.json
+document with a plain feedback line for everything that went wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from grader.course import Assignment, Course
+from grader.results import hash_tree, make_result
+from grader.sandbox import (
+    SANDBOX_PORT,
+    JobSpec,
+    Limits,
+    SandboxCaps,
+    UidLease,
+    clean_env,
+    free_port,
+    make_private_dir,
+    make_sandbox_dir,
+    python_for_sandbox,
+    run_job,
+)
+
+__all__ = ["TrustedSuite", "Workspace", "grade_project", "server_command"]
+
+HEALTH_PATH = "/api/v1/health"
+_PYTEST_INI = "[pytest]\naddopts =\nconsole_output_style = classic\n"
+
+
+@dataclass
+class Workspace:
+    """The batch's temporary places: private (0700, root) and sandboxes (0755)."""
+
+    private: Path
+    boxes: Path
+
+    @classmethod
+    def create(cls) -> Workspace:
+        """Make both directories under the system temp dir."""
+        private = Path(tempfile.mkdtemp(prefix="blink-grader-"))
+        private.chmod(0o700)
+        boxes = Path(tempfile.mkdtemp(prefix="blink-sandbox-"))
+        boxes.chmod(0o755)
+        return cls(private=private, boxes=boxes)
+
+    def remove(self) -> None:
+        """Delete both directories and everything in them."""
+        shutil.rmtree(self.private, ignore_errors=True)
+        shutil.rmtree(self.boxes, ignore_errors=True)
+
+
+@dataclass
+class TrustedSuite:
+    """The contract suite (public and hidden), copied where only root can read it."""
+
+    source: Path
+    copy: Path
+    ini: Path
+    version: str
+
+    @classmethod
+    def prepare(cls, contract: Path, workspace: Workspace) -> TrustedSuite:
+        """Copy the contract dir into the private workspace and hash it."""
+        copy = workspace.private / "suite"
+        shutil.copytree(contract, copy, ignore=shutil.ignore_patterns(
+            "__pycache__", "*.pyc", ".pytest_cache"))
+        ini = workspace.private / "grader-pytest.ini"
+        ini.write_text(_PYTEST_INI)
+        return cls(source=contract, copy=copy, ini=ini, version=hash_tree(copy))
+
+    def visibility(self, path: str) -> str:
+        """Return 'hidden' for tests under hidden/, else 'public'."""
+        return "hidden" if path.split("/", 1)[0] == "hidden" else "public"
+
+
+def detect_framework(app: Path, assignment: Assignment) -> str:
+    """Return flask or django: the manifest's word, else what the files say."""
+    if assignment.framework:
+        return assignment.framework
+    return "django" if (app / "manage.py").is_file() else "flask"
+
+
+def server_command(framework: str, port: int) -> tuple[list[list[str]], list[str]]:
+    """Return (preparation commands, server command) for a framework."""
+    python = python_for_sandbox()
+    gunicorn = [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                "--worker-class", "gthread", "--threads", "4", "--timeout", "30",
+                "--graceful-timeout", "1", "--access-logfile", "-", "--error-logfile", "-"]
+    if framework == "django":
+        return [[python, "manage.py", "migrate", "--noinput"]], [
+            *gunicorn, "config.wsgi:application"]
+    return [], [*gunicorn, "wsgi:app"]
+
+
+def python_prefixes() -> list[str]:
+    """Return the Python installation and venv the student's server runs under."""
+    prefixes = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+    return sorted(prefixes)
+
+
+def hidden_course_paths(course: Course, course_dir: Path) -> list[str]:
+    """Return what the student's code must never see: suites, solutions, other work."""
+    paths = {course.root / ".git", course_dir / "submitted", course_dir / "autograded",
+             course_dir / "feedback", course_dir / "release", course.root / "notebooks"}
+    for assignment in course.assignments.values():
+        paths.update(p for p in (assignment.source, assignment.contract) if p is not None)
+    return sorted(str(p.resolve()) for p in paths)
+
+
+def grade_project(
+    *,
+    course: Course,
+    assignment: Assignment,
+    student: str,
+    submission: Path,
+    course_dir: Path,
+    suite: TrustedSuite,
+    workspace: Workspace,
+    caps: SandboxCaps,
+    limits: Limits,
+) -> dict[str, Any]:
+    """Grade one submission in the sandbox and return its results.json document."""
+    started = time.monotonic()
+    lease = UidLease() if caps.root else None
+    uid = lease.uid if lease else None
+    private = make_private_dir(workspace.private, student)
+    box = make_sandbox_dir(workspace.boxes, student, submission, uid)
+    try:
+        spec = build_spec(course, assignment, course_dir, suite, caps, limits, private, box, uid)
+        report = run_job(spec, private, caps, limits)
+        raw = _read_json(Path(spec.pytest_results))
+    finally:
+        if lease:
+            lease.release()
+        shutil.rmtree(box, ignore_errors=True)
+    tests = build_tests(raw, suite)
+    feedback = build_feedback(report, raw, limits, caps)
+    status = "graded" if raw is not None and not raw.get("collect_errors") else "error"
+    result = make_result(
+        student=student, assignment=assignment.name, kind="project", tests=tests,
+        feedback=feedback, submission_sha256=hash_tree(submission),
+        suite_version=suite.version, max_score=None, status=status,
+        server_log_tail=report.get("log_tail", ""), duration=time.monotonic() - started)
+    shutil.rmtree(private, ignore_errors=True)
+    return result
+
+
+def build_spec(course: Course, assignment: Assignment, course_dir: Path, suite: TrustedSuite,
+               caps: SandboxCaps, limits: Limits, private: Path, box: Path,
+               uid: int | None) -> JobSpec:
+    """Assemble the runner's instructions for one submission."""
+    app = box / "app"
+    port = SANDBOX_PORT if caps.netns else free_port()
+    token = secrets.token_urlsafe(24)
+    prepare, server = server_command(detect_framework(app, assignment), port)
+    results = private / "suite-results.json"
+    pytest = [python_for_sandbox(), "-I", "-m", "pytest", str(suite.copy), "-c", str(suite.ini),
+              "--rootdir", str(suite.copy), "--confcutdir", str(suite.copy),
+              "-p", "no:cacheprovider", "-p", "grader.plugin", "-q", "--no-header",
+              "--grader-results", str(results),
+              "--grader-test-timeout", f"{limits.request_seconds:g}",
+              "--backend", f"http://127.0.0.1:{port}", "--admin-token", token]
+    server_env = clean_env({
+        "HOME": str(box / "home"), "TMPDIR": str(box / "tmp"),
+        "DATABASE_URL": f"sqlite:///{box / 'data' / 'hub.sqlite3'}",
+        "HUB_ADMIN_TOKEN": token, "PYTHONUNBUFFERED": "1"})
+    pytest_env = clean_env({"HOME": str(private), "TMPDIR": str(private),
+                            "PYTHONDONTWRITEBYTECODE": "1",
+                            "CONTRACT_TIMEOUT": f"{limits.request_seconds:g}"})
+    return JobSpec(
+        app_dir=str(app), prepare=prepare, server=server, server_env=server_env, uid=uid,
+        port=port, health_path=HEALTH_PATH, pytest=pytest, pytest_cwd=str(suite.copy),
+        pytest_env=pytest_env, pytest_results=str(results), not_run_flag="--grader-not-run",
+        report=str(private / "report.json"),
+        hide=hidden_course_paths(course, course_dir), expose=python_prefixes(),
+        netns=caps.netns, limits=asdict(limits))
+
+
+def build_tests(raw: dict[str, Any] | None, suite: TrustedSuite) -> list[dict[str, Any]]:
+    """Turn the plugin's records into results.json tests (no message for hidden ones)."""
+    tests = []
+    for record in (raw or {}).get("tests", []):
+        visibility = suite.visibility(record["path"])
+        passed = bool(record["passed"])
+        tests.append({
+            "name": record["nodeid"], "visibility": visibility,
+            "points": float(record["points"]),
+            "earned": float(record["points"]) if passed else 0.0, "passed": passed,
+            "outcome": record["outcome"], "hint": record["hint"],
+            "duration": record["duration"],
+            "message": record["message"] if visibility == "public" and not passed else None,
+        })
+    return tests
+
+
+_LOG_CLUES = [
+    (re.compile(r"SyntaxError|IndentationError"), "Your code has a syntax error (see the log)."),
+    (re.compile(r"MemoryError|Cannot allocate memory"),
+     "Your code ran out of memory: each process may use at most {mem}."),
+    (re.compile(r"Network is unreachable|Temporary failure in name resolution"),
+     "Your code tried to reach the network; the grader's sandbox has none."),
+    (re.compile(r"Resource temporarily unavailable|BlockingIOError"),
+     "Your code started too many processes (at most {nproc})."),
+]
+
+
+def build_feedback(report: dict[str, Any], raw: dict[str, Any] | None, limits: Limits,
+                   caps: SandboxCaps) -> list[str]:
+    """Say plainly what happened to the submission."""
+    lines: list[str] = list(caps.warnings)
+    log = report.get("log_tail", "")
+    startup = report.get("startup")
+    if startup == "timeout":
+        lines.append(f"Your server did not answer {HEALTH_PATH} within "
+                     f"{limits.startup_seconds:g} s (an endless loop at import?).")
+    elif startup == "exited":
+        lines.append(f"Your server stopped before it answered {HEALTH_PATH}: "
+                     f"{report.get('server_exit')}. The end of its log is below.")
+    elif startup == "prepare_failed":
+        lines.append(f"Preparing your project failed: {'; '.join(report.get('events', []))}.")
+    if "SIGXCPU" in str(report.get("server_exit")):
+        lines.append(f"Your server used more than {limits.cpu_seconds} s of CPU time.")
+    if "SIGXFSZ" in str(report.get("server_exit")):
+        lines.append(f"Your server wrote a file larger than {limits.file_bytes >> 20} MiB.")
+    for pattern, text in _LOG_CLUES:
+        if pattern.search(log):
+            lines.append(text.format(mem=f"{limits.memory_bytes >> 20} MiB",
+                                     nproc=limits.processes))
+    lines += _output_and_run_lines(report, raw, limits)
+    return lines
+
+
+def _output_and_run_lines(report: dict[str, Any], raw: dict[str, Any] | None,
+                          limits: Limits) -> list[str]:
+    """Feedback about output volume, hung requests, the wall time and the grader itself."""
+    lines = []
+    if report.get("log_bytes", 0) > 1 << 20:
+        lines.append(f"Your server wrote {report['log_bytes'] / 1e6:.0f} MB of output; "
+                     f"only the last {limits.log_tail_bytes} bytes are kept.")
+    timeouts = [t for t in (raw or {}).get("tests", []) if t["outcome"] == "timeout"]
+    if timeouts:
+        lines.append(f"{len(timeouts)} test(s) got no answer within "
+                     f"{limits.request_seconds:g} s (a request that hangs?).")
+    if report.get("startup") == "ok" and report.get("server_alive_after_suite") is False:
+        lines.append(f"Your server stopped while being tested ({report.get('server_exit')}).")
+    if report.get("processes_at_end", 0) > 8:
+        lines.append(f"Your code was running {report['processes_at_end']} processes; "
+                     "the grader stopped them all.")
+    if report.get("wall_timeout") or report.get("suite_cut_short"):
+        lines.append(f"Grading stopped after {limits.wall_seconds:g} s, the time limit "
+                     "for one submission.")
+    if raw is None:
+        lines.append("The grader could not run the tests for this submission; "
+                     "your instructor has been told (status: error).")
+    elif raw.get("collect_errors"):
+        lines.append("The trusted test suite failed to load; this is not your fault "
+                     "(status: error).")
+    return lines
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    """Return parsed JSON at path, or None."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None

@@ -1,0 +1,141 @@
+"""results.json: the one file a graded submission leaves behind.
+
+The grader, never the student's code, writes it, and always atomically: a temporary file
+in the same directory, flushed to disk, then `os.replace`. A crash or `kill -9` therefore
+leaves either the old file or the new one, never half of one.
+
+    {"student", "assignment", "kind", "status": "graded" | "error",
+     "score", "max_score", "tests": [{"name", "visibility", "points", "earned", "passed",
+     "hint", "duration", "message"}], "feedback": [...], "server_log_tail",
+     "submission_sha256", "suite_version", "grader_version", "graded_at", "duration"}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "GRADER_VERSION",
+    "RESULTS_NAME",
+    "atomic_write_json",
+    "atomic_write_text",
+    "hash_tree",
+    "make_result",
+    "read_result",
+    "results_path",
+]
+
+GRADER_VERSION = "0.1.0"
+RESULTS_NAME = "results.json"
+_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", ".ipynb_checkpoints", ".mypy_cache"}
+_SKIP_SUFFIXES = (".pyc", ".pyo")
+
+
+def results_path(course_dir: Path, student: str, assignment: str) -> Path:
+    """Return autograded/<student>/<assignment>/results.json under the course directory."""
+    return Path(course_dir) / "autograded" / student / assignment / RESULTS_NAME
+
+
+def iter_files(root: Path) -> list[Path]:
+    """Return the files under root that define it, sorted, skipping caches and symlinks."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in filenames:
+            path = Path(dirpath) / name
+            if name.endswith(_SKIP_SUFFIXES) or path.is_symlink() or not path.is_file():
+                continue
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def hash_tree(root: Path) -> str:
+    """Return a sha256 over the sorted relative paths and contents of the files under root."""
+    digest = hashlib.sha256()
+    for path in iter_files(Path(root)):
+        rel = path.relative_to(root).as_posix().encode()
+        data = path.read_bytes()
+        digest.update(len(rel).to_bytes(8, "big") + rel)
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def utc_now() -> str:
+    """Return the current time as ISO 8601 UTC with an offset."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def make_result(
+    *,
+    student: str,
+    assignment: str,
+    kind: str,
+    tests: list[dict[str, Any]],
+    feedback: list[str],
+    submission_sha256: str,
+    suite_version: str,
+    max_score: float | None = None,
+    status: str = "graded",
+    server_log_tail: str = "",
+    duration: float = 0.0,
+) -> dict[str, Any]:
+    """Build a results.json document; score is the sum of earned points."""
+    score = round(sum(float(t["earned"]) for t in tests), 4)
+    possible = round(sum(float(t["points"]) for t in tests), 4)
+    return {
+        "student": student,
+        "assignment": assignment,
+        "kind": kind,
+        "status": status,
+        "score": score,
+        "max_score": float(max_score) if max_score is not None else possible,
+        "tests": tests,
+        "feedback": feedback,
+        "server_log_tail": server_log_tail,
+        "submission_sha256": submission_sha256,
+        "suite_version": suite_version,
+        "grader_version": GRADER_VERSION,
+        "graded_at": utc_now(),
+        "duration": round(duration, 3),
+    }
+
+
+def atomic_write_json(path: Path, document: Any) -> None:
+    """Write document as JSON to path atomically: tmp file in the same dir, fsync, replace."""
+    atomic_write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write text to path atomically: tmp file in the same dir, fsync, then os.replace."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_result(path: Path) -> dict[str, Any] | None:
+    """Return the parsed results.json at path, or None when missing or not a complete one."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, dict) or "score" not in document:
+        return None
+    return document
