@@ -1,0 +1,49 @@
+"""Shared fixtures for the grader's tests: the course, a demo notebook course, fake starters."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.course import Course, load_course
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def repo_course() -> Course:
+    """The course of this repository (course.toml at the root)."""
+    return load_course(REPO)
+
+
+@pytest.fixture
+def demo_course(tmp_path: Path) -> Course:
+    """A copy of the one-notebook demo course in a temporary directory."""
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURES / "notebook-demo", root)
+    return load_course(root)
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: dedented text} under root; return root."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_course(tmp_path: Path):
+    """Build a course in tmp_path from course.toml text and files; return it loaded."""
+
+    def make(manifest: str, files: dict[str, str] | None = None) -> Course:
+        root = tmp_path / "made-course"
+        write_files(root, {"course.toml": manifest, **(files or {})})
+        return load_course(root)
+
+    return make

@@ -1,0 +1,84 @@
+"""Stripping solution blocks from Python source."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from grader.errors import GraderError, MarkerError
+from grader.markers import find_blocks, strip_source
+
+SOURCE = textwrap.dedent('''
+    def area(width, height):
+        """Return the area."""
+        ### BEGIN SOLUTION
+        return width * height
+        ### END SOLUTION
+
+
+    class Room:
+        def heat(self, watts):
+            if watts < 0:
+                ### BEGIN SOLUTION
+                raise ValueError("negative")
+                ### END SOLUTION
+            ### BEGIN SOLUTION
+            self.watts = watts
+            return self
+            ### END SOLUTION
+''')
+
+
+def test_every_block_is_replaced_by_a_not_implemented_error() -> None:
+    stripped = strip_source(SOURCE, lesson="lessons/rooms.md")
+    assert "BEGIN SOLUTION" not in stripped and "END SOLUTION" not in stripped
+    assert "width * height" not in stripped and "self.watts" not in stripped
+    assert stripped.count("raise NotImplementedError(") == 3
+    assert "write this part of area() - see the lesson lessons/rooms.md" in stripped
+    assert "write this part of heat()" in stripped
+
+
+def test_placeholder_keeps_the_begin_marker_indentation() -> None:
+    lines = strip_source(SOURCE).splitlines()
+    raises = [line for line in lines if "raise NotImplementedError" in line]
+    assert [len(line) - len(line.lstrip()) for line in raises] == [4, 12, 8]
+
+
+def test_stripped_code_runs_and_fails_clearly() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(strip_source(SOURCE, lesson="lessons/rooms.md"), "area.py", "exec"), namespace)
+    with pytest.raises(NotImplementedError, match=r"area\(\).*lessons/rooms.md"):
+        namespace["area"](2, 3)  # type: ignore[operator]
+
+
+def test_source_without_markers_is_unchanged() -> None:
+    text = "def f():\n    return 1\n"
+    assert strip_source(text) == text
+    assert find_blocks(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", 2, "never closed"),
+        ("def f():\n    return 1\n    ### END SOLUTION\n", 3, "without a"),
+        ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION\n"
+         "    ### END SOLUTION\n", 3, "cannot nest"),
+        ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n", 1, "inside a function body"),
+    ],
+    ids=["unclosed", "end-without-begin", "nested", "outside-a-function"],
+)
+def test_bad_markers_name_file_and_line(text: str, line: int, words: str) -> None:
+    with pytest.raises(MarkerError, match=f"hub/views.py:{line}: .*{words}"):
+        strip_source(text, path="hub/views.py")
+
+
+def test_markers_splitting_a_statement_are_refused() -> None:
+    text = "def f():\n    x = (1,\n    ### BEGIN SOLUTION\n    2)\n    ### END SOLUTION\n"
+    with pytest.raises(MarkerError, match="not valid Python once"):
+        strip_source(text, path="m.py")
+
+
+def test_marker_error_is_a_grader_error_and_a_value_error() -> None:
+    assert issubclass(MarkerError, GraderError) and issubclass(MarkerError, ValueError)
