@@ -1,0 +1,1 @@
+"""The built-in Arduino sketches (each file is loaded afresh for every board reset)."""
