@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from pydantic import ValidationError
 from werkzeug.serving import run_simple
 
@@ -22,6 +23,7 @@ from .schemas import DeviceCreate
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--drop", is_flag=True, help="Delete every table (and all data) first.")
 def init_db_command(drop: bool) -> None:
     """Create the database tables that are missing."""
@@ -32,6 +34,7 @@ def init_db_command(drop: bool) -> None:
 
 
 @click.command("create-device")
+@with_appcontext
 @click.argument("device_id")
 @click.option("--name", required=True, help="A human name, e.g. 'Kitchen Uno'.")
 @click.option("--kind", default="arduino-uno", show_default=True, help="What the board is.")
@@ -51,6 +54,7 @@ def create_device_command(device_id: str, name: str, kind: str) -> None:
 
 
 @click.command("serve-dev")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve_dev_command(host: str, port: int) -> None:
