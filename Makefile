@@ -30,6 +30,7 @@ lab: venv ## open the course in JupyterLab
 
 test: venv ## run every test: the project's, and the contract suite against each hub
 	$(PY) -m pytest starter/contract --backend flask
+	$(PY) -m pytest starter/contract --backend django
 	$(PY) -m pytest
 
 lint: venv ## ruff over the whole repository
@@ -37,6 +38,9 @@ lint: venv ## ruff over the whole repository
 
 serve-flask: venv ## run the Flask hub on http://127.0.0.1:5000 with a dev database
 	@cd starter/flask && ../../$(PY) -m flask --app wsgi serve-dev --host 127.0.0.1 --port 5000
+
+serve-django: venv ## run the Django hub on http://127.0.0.1:8000 with a dev database
+	@cd starter/django && ../../$(PY) manage.py serve 127.0.0.1:8000
 
 docs: venv ## serve the course site on http://127.0.0.1:8001
 	$(BIN)/mkdocs serve -a 127.0.0.1:8001

@@ -29,7 +29,8 @@ class LatestReadingInline(admin.TabularInline):
     def get_queryset(self, request: HttpRequest):
         """Only the newest LATEST_SHOWN readings of the device being shown."""
         queryset = super().get_queryset(request)
-        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        match = request.resolver_match
+        object_id = match.kwargs.get("object_id") if match else None
         newest = queryset.filter(device_id=object_id).order_by("-recorded_at", "-id")
         ids = list(newest.values_list("id", flat=True)[:LATEST_SHOWN])
         return queryset.filter(id__in=ids)

@@ -58,7 +58,9 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-def invalid(loc: list[str | int], msg: str, *, index: int | None = None) -> exceptions.ValidationError:
+def invalid(
+    loc: list[str | int], msg: str, *, index: int | None = None
+) -> exceptions.ValidationError:
     """A validation error about one place in the input; `index` names a batch's reading."""
     error = exceptions.ValidationError(msg)
     error.detail = {"fields": [{"loc": loc, "msg": msg}]}  # as is: DRF would stringify the ints

@@ -85,7 +85,7 @@ class Reading(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.device_id}/{self.sensor} = {self.value} at {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.device_id}/{self.sensor} = {self.value} at {self.recorded_at:%Y-%m-%d %H:%M}"
 
 
 class Command(models.Model):

@@ -210,7 +210,7 @@ def validate_readings(data: Any) -> tuple[list[dict], bool]:
     """
     ### BEGIN SOLUTION
     if not isinstance(data, dict):
-        raise invalid([], "Send one reading object, or {\"readings\": [...]}.")
+        raise invalid([], 'Send one reading object, or {"readings": [...]}.')
     if "readings" not in data:
         return [validate_one_reading(data, index=None)], False
     unknown = sorted(set(data) - {"readings"})

@@ -277,9 +277,7 @@ class LatestReadingsView(HubView):
             partition_by=[F("sensor")],
             order_by=[F("recorded_at").desc(), F("id").desc()],
         )
-        latest = (
-            device.readings.annotate(rank=newest_first).filter(rank=1).order_by("sensor")
-        )
+        latest = device.readings.annotate(rank=newest_first).filter(rank=1).order_by("sensor")
         return Response({"readings": s.ReadingSerializer(latest, many=True).data})
         ### END SOLUTION
 

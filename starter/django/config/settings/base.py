@@ -1,7 +1,7 @@
 """Settings shared by every environment; each value a student may change comes from the environment.
 
 Environment variables:
-    HUB_ADMIN_TOKEN      the admin token (`Authorization: Bearer ...`); dev default "dev-admin-token"
+    HUB_ADMIN_TOKEN      the admin token (`Authorization: Bearer ...`); dev: "dev-admin-token"
     DATABASE_URL         any URL dj-database-url understands; default sqlite:///<starter>/db.sqlite3
     HUB_MAX_BODY_BYTES   the largest request body accepted, in bytes; default 1048576 (1 MiB)
     DJANGO_SECRET_KEY    Django's secret key (required in production)
@@ -35,7 +35,8 @@ def env_int(name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number of bytes, not {raw!r}.") from None
+        msg = f"{name} must be a whole number of bytes, not {raw!r}."
+        raise ImproperlyConfigured(msg) from None
     if value < 1:
         raise ImproperlyConfigured(f"{name} must be at least 1, not {value}.")
     return value
@@ -142,9 +143,11 @@ REST_FRAMEWORK = {
     "STRICT_JSON": True,
 }
 
+# Warnings and errors to stderr, in every environment (Django's default prints only with DEBUG).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

@@ -1,4 +1,4 @@
-"""`python manage.py serve [addrport]`: migrate the database, print the admin token, run the dev server."""
+"""`python manage.py serve [addrport]`: migrate, print the admin token, run the dev server."""
 
 from __future__ import annotations
 
