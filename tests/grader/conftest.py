@@ -38,6 +38,12 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
 
 
 @pytest.fixture
+def write_tree():
+    """The write_files helper, as a fixture (test modules here are not a package)."""
+    return write_files
+
+
+@pytest.fixture
 def make_course(tmp_path: Path):
     """Build a course in tmp_path from course.toml text and files; return it loaded."""
 
