@@ -18,6 +18,7 @@ import contextlib
 import math
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -261,8 +262,19 @@ def hub_app(hub_backend: str, admin_token: str, tmp_path_factory: pytest.TempPat
     if hub_backend not in IN_PROCESS_BACKENDS:
         yield None
         return
-    with wsgi_app(hub_backend, tmp_path_factory.mktemp("hub"), admin_token) as app:
+    with fast_workdir(tmp_path_factory) as workdir, wsgi_app(hub_backend, workdir, admin_token) as app:
         yield app
+
+
+@contextlib.contextmanager
+def fast_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A directory for the test database: in RAM (/dev/shm) when there is one, it saves fsyncs."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path_factory.mktemp("hub")
+        return
+    with tempfile.TemporaryDirectory(prefix="hub-contract-", dir=shm) as workdir:
+        yield Path(workdir)
 
 
 @pytest.fixture(scope="session")
@@ -320,8 +332,14 @@ def create_device(
 
 
 @pytest.fixture
-def device(client: httpx.Client, admin_headers: dict[str, str]) -> Iterator[Callable[..., Device]]:
-    """A factory: device(name=..., kind=...) creates a fresh device; all are deleted after."""
+def device(
+    client: httpx.Client, admin_headers: dict[str, str], hub_app: Any
+) -> Iterator[Callable[..., Device]]:
+    """A factory: device(name=..., kind=...) creates a fresh device.
+
+    Over HTTP the devices are deleted after the test, so a long-lived hub does not fill up;
+    in-process the whole database goes at the end of the run.
+    """
     made: list[Device] = []
 
     def make(**fields: Any) -> Device:
@@ -329,8 +347,18 @@ def device(client: httpx.Client, admin_headers: dict[str, str]) -> Iterator[Call
         return made[-1]
 
     yield make
-    for each in made:
-        client.delete(each.url, headers=admin_headers)
+    if hub_app is None:
+        for each in made:
+            client.delete(each.url, headers=admin_headers)
+
+
+@pytest.fixture(scope="session")
+def shared_device(client: httpx.Client, admin_headers: dict[str, str], hub_app: Any) -> Iterator[Device]:
+    """One device for tests whose requests are all refused, so they store nothing in it."""
+    made = create_device(client, admin_headers, device_id=new_device_id("shared"))
+    yield made
+    if hub_app is None:
+        client.delete(made.url, headers=admin_headers)
 
 
 # --------------------------------------------------------------------------------------------

@@ -61,8 +61,8 @@ def test_queue_for_an_unknown_device_is_404(client, admin_headers):
      {"value": "on"}, {"name": "led", "value": "v" * 257}, {"name": "led", "value": "on", "at": 1}],
     ids=["name-not-slug", "value-number", "no-value", "no-name", "value-257", "unknown-field"],
 )
-def test_queue_an_invalid_command_is_400(client, admin_headers, device, body):
-    response = client.post(f"{device().url}/commands", json=body, headers=admin_headers)
+def test_queue_an_invalid_command_is_400(client, admin_headers, shared_device, body):
+    response = client.post(f"{shared_device.url}/commands", json=body, headers=admin_headers)
     assert_error(response, 400, "validation_error")
 
 

@@ -28,8 +28,8 @@ def test_unknown_path_is_404_json(client, path):
      ("POST", "/devices/{id}/readings/latest")],
     ids=lambda v: v.replace("/", "_").strip("_") if isinstance(v, str) else v,
 )
-def test_wrong_method_is_405_json(client, device, method, path):
-    url = API + path.format(id=device().id)
+def test_wrong_method_is_405_json(client, shared_device, method, path):
+    url = API + path.format(id=shared_device.id)
     assert_error(client.request(method, url), 405, "method_not_allowed")
 
 

@@ -79,8 +79,8 @@ def test_integer_value_is_accepted(client, device):
     "value", ["21.5", True, False, None, [21.5], {"v": 1}],
     ids=["string", "true", "false", "null", "list", "object"],
 )
-def test_value_that_is_not_a_number_is_400(client, device, value):
-    assert_error(post(client, device(), {"sensor": "t", "value": value}), 400, "validation_error")
+def test_value_that_is_not_a_number_is_400(client, shared_device, value):
+    assert_error(post(client, shared_device, {"sensor": "t", "value": value}), 400, "validation_error")
 
 
 @pytest.mark.points(1)
@@ -89,8 +89,8 @@ def test_value_that_is_not_a_number_is_400(client, device, value):
     "400 (parse with parse_constant raising an error, or check math.isfinite)."
 )
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
-def test_nan_and_infinity_are_400(client, device, token):
-    made = device()
+def test_nan_and_infinity_are_400(client, shared_device, token):
+    made = shared_device
     body = '{"sensor": "t", "value": %s}' % token
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
@@ -101,29 +101,29 @@ def test_nan_and_infinity_are_400(client, device, token):
     "sensor", ["Temperature", "", "living room", 42, None, "s" * 65],
     ids=["uppercase", "empty", "space", "number", "null", "65-chars"],
 )
-def test_bad_sensor_is_400(client, device, sensor):
-    assert_error(post(client, device(), {"sensor": sensor, "value": 1}), 400, "validation_error")
+def test_bad_sensor_is_400(client, shared_device, sensor):
+    assert_error(post(client, shared_device, {"sensor": sensor, "value": 1}), 400, "validation_error")
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("sensor and value are required: a reading without one is 400 validation_error.")
 @pytest.mark.parametrize("body", [{"sensor": "t"}, {"value": 1}, {}], ids=["no-value", "no-sensor", "empty"])
-def test_missing_field_is_400(client, device, body):
-    assert_error(post(client, device(), body), 400, "validation_error")
+def test_missing_field_is_400(client, shared_device, body):
+    assert_error(post(client, shared_device, body), 400, "validation_error")
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("unit is optional, a string of at most 16 characters, or null.")
 @pytest.mark.parametrize("unit", ["u" * 17, 5], ids=["17-chars", "number"])
-def test_bad_unit_is_400(client, device, unit):
-    assert_error(post(client, device(), {"sensor": "t", "value": 1, "unit": unit}), 400, "validation_error")
+def test_bad_unit_is_400(client, shared_device, unit):
+    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "unit": unit}), 400, "validation_error")
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("Refuse unknown fields in a reading (e.g. 'timestamp') with 400 validation_error.")
-def test_unknown_field_is_400(client, device):
+def test_unknown_field_is_400(client, shared_device):
     body = {"sensor": "t", "value": 1, "timestamp": "2025-06-01T12:00:00Z"}
-    assert_error(post(client, device(), body), 400, "validation_error")
+    assert_error(post(client, shared_device, body), 400, "validation_error")
 
 
 @pytest.mark.points(2)
@@ -132,8 +132,8 @@ def test_unknown_field_is_400(client, device):
     "time zone. Check datetime.tzinfo after parsing."
 )
 @pytest.mark.parametrize("stamp", ["2025-06-01T12:00:00", "2025-06-01 12:00:00"], ids=["T", "space"])
-def test_naive_recorded_at_is_400(client, device, stamp):
-    assert_error(post(client, device(), {"sensor": "t", "value": 1, "recorded_at": stamp}), 400, "validation_error")
+def test_naive_recorded_at_is_400(client, shared_device, stamp):
+    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "recorded_at": stamp}), 400, "validation_error")
 
 
 @pytest.mark.points(1)
@@ -142,8 +142,8 @@ def test_naive_recorded_at_is_400(client, device, stamp):
     "stamp", ["yesterday", "2025-13-01T00:00:00Z", 1717243200, ""],
     ids=["word", "month-13", "unix-number", "empty"],
 )
-def test_recorded_at_that_is_not_a_time_is_400(client, device, stamp):
-    assert_error(post(client, device(), {"sensor": "t", "value": 1, "recorded_at": stamp}), 400, "validation_error")
+def test_recorded_at_that_is_not_a_time_is_400(client, shared_device, stamp):
+    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "recorded_at": stamp}), 400, "validation_error")
 
 
 @pytest.mark.points(2)
@@ -215,8 +215,8 @@ def test_replayed_seq_answers_200_and_is_stored_once(client, device):
 @pytest.mark.points(1)
 @pytest.mark.hint("seq is a whole number >= 0: refuse negatives, fractions, strings and booleans with 400.")
 @pytest.mark.parametrize("seq", [-1, 1.5, "3", True], ids=["negative", "fraction", "string", "bool"])
-def test_bad_seq_is_400(client, device, seq):
-    assert_error(post(client, device(), {"sensor": "t", "value": 1, "seq": seq}), 400, "validation_error")
+def test_bad_seq_is_400(client, shared_device, seq):
+    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "seq": seq}), 400, "validation_error")
 
 
 @pytest.mark.points(2)
@@ -250,9 +250,9 @@ def test_batch_with_an_invalid_reading_stores_nothing(client, device):
 @pytest.mark.points(1)
 @pytest.mark.hint("A batch holds 1 to 500 readings: an empty list or 501 readings is 400.")
 @pytest.mark.parametrize("size", [0, 501])
-def test_batch_size_out_of_range_is_400(client, device, size):
+def test_batch_size_out_of_range_is_400(client, shared_device, size):
     batch = [{"sensor": "t", "value": 1}] * size
-    assert_error(post(client, device(), {"readings": batch}), 400, "validation_error")
+    assert_error(post(client, shared_device, {"readings": batch}), 400, "validation_error")
 
 
 @pytest.mark.points(1)

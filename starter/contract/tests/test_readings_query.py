@@ -90,8 +90,8 @@ def test_default_page_is_100(client, device):
     "validation_error, never clamp it silently."
 )
 @pytest.mark.parametrize("limit", ["0", "1001", "-5", "ten", "2.5"])
-def test_limit_out_of_range_is_400(client, device, limit):
-    response = client.get(f"{device().url}/readings", params={"limit": limit})
+def test_limit_out_of_range_is_400(client, shared_device, limit):
+    response = client.get(f"{shared_device.url}/readings", params={"limit": limit})
     assert_error(response, 400, "validation_error")
 
 
@@ -104,8 +104,8 @@ def test_limit_out_of_range_is_400(client, device, limit):
     [{"since": "2025-06-01T12:00:00"}, {"until": "2025-06-01T12:00:00"}, {"since": "last week"}],
     ids=["naive-since", "naive-until", "word-since"],
 )
-def test_bad_time_window_is_400(client, device, params):
-    assert_error(client.get(f"{device().url}/readings", params=params), 400, "validation_error")
+def test_bad_time_window_is_400(client, shared_device, params):
+    assert_error(client.get(f"{shared_device.url}/readings", params=params), 400, "validation_error")
 
 
 @pytest.mark.points(1)

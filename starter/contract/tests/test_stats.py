@@ -62,15 +62,15 @@ def test_stats_without_readings(client, device):
 @pytest.mark.points(1)
 @pytest.mark.hint("?sensor= is required for stats and must be a slug: otherwise 400 validation_error.")
 @pytest.mark.parametrize("params", [{}, {"sensor": "Not A Slug"}], ids=["missing", "not-a-slug"])
-def test_stats_needs_a_valid_sensor(client, device, params):
-    assert_error(client.get(f"{device().url}/readings/stats", params=params), 400, "validation_error")
+def test_stats_needs_a_valid_sensor(client, shared_device, params):
+    assert_error(client.get(f"{shared_device.url}/readings/stats", params=params), 400, "validation_error")
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("A naive since or until is refused for stats too (400).")
-def test_stats_with_a_naive_time_is_400(client, device):
+def test_stats_with_a_naive_time_is_400(client, shared_device):
     params = {"sensor": "t", "since": "2025-06-01T12:00:00"}
-    assert_error(client.get(f"{device().url}/readings/stats", params=params), 400, "validation_error")
+    assert_error(client.get(f"{shared_device.url}/readings/stats", params=params), 400, "validation_error")
 
 
 @pytest.mark.points(1)
