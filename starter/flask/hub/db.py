@@ -28,7 +28,10 @@ class Base(DeclarativeBase):
     """The declarative base every model inherits from (SQLAlchemy 2.0 style)."""
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+"""The database of the app. After a commit the objects keep their values (expire_on_commit is
+off): a view that stored a reading can show it without loading it again. Each request gets
+a fresh session, so nothing stale outlives the request."""
 
 
 def utcnow() -> datetime:
@@ -88,7 +91,7 @@ def create_tables(attempts: int = 5) -> None:
 
 
 def set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Turn on foreign keys (for ON DELETE CASCADE), WAL and a busy timeout for each connection.
+    """Turn on foreign keys (for ON DELETE CASCADE), WAL and a busy timeout on each connection.
 
     WAL lets readers carry on while one writer writes, and the busy timeout makes a second
     writer wait instead of failing at once with "database is locked".
@@ -96,6 +99,7 @@ def set_sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL, and far fewer fsyncs
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
