@@ -154,9 +154,7 @@ def stripped_starter(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
 @pytest.mark.parametrize(
     "stripped_starter", [regex_strip, grader_strip], ids=["regex", "grader"], indirect=True
 )
-def test_stripped_starter_checks_and_answers_health(
-    stripped_starter: Path, tmp_path: Path
-) -> None:
+def test_stripped_starter_checks_and_answers_health(stripped_starter: Path, tmp_path: Path) -> None:
     """Stripped, the project passes check, needs no migration, answers health, says 501."""
     assert not any(marker_lines(p.read_text()) for p in stripped_starter.rglob("*.py"))
     check = run_in(stripped_starter, ["manage.py", "check"], tmp_path)

@@ -1,6 +1,6 @@
 """Gunicorn's settings for the hub, read from the current directory by `gunicorn config.wsgi`.
 
-    python manage.py migrate && python -m gunicorn config.wsgi:application -b 127.0.0.1:8000
+python manage.py migrate && python -m gunicorn config.wsgi:application -b 127.0.0.1:8000
 """
 
 # gunicorn answers a request line over 4094 bytes itself, with an HTML 414; let such a URL
