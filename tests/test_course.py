@@ -1,0 +1,96 @@
+"""course.toml: it loads, it is checked, and each project's points match its contract suite."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.course import Course, load_course
+from grader.errors import CourseError, GraderError
+
+REPO = Path(__file__).resolve().parents[1]
+COURSE = load_course(REPO)
+PROJECTS = [a for a in COURSE.assignments.values() if a.is_project]
+
+
+def contract_points(framework: str, contract: Path, results: Path) -> float:
+    """Sum the points markers of every public and hidden contract test, by collecting them."""
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-p", "grader.plugin", "--grader-results", str(results), "--backend", framework,
+         str(contract / "tests"), str(contract / "hidden")],
+        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    document = json.loads(results.read_text(encoding="utf-8"))
+    assert not document["collect_errors"]
+    return sum(test["points"] for test in document["tests"])
+
+
+def test_the_course_loads() -> None:
+    assert COURSE.id == "blink-to-backend"
+    assert COURSE.root == REPO
+    assert "flask-hub" in COURSE.assignments
+
+
+@pytest.mark.parametrize("assignment", PROJECTS, ids=lambda a: a.name)
+def test_project_paths_exist(assignment) -> None:
+    assert (assignment.source / "hub").is_dir()
+    assert (assignment.contract / "openapi.yaml").is_file()
+    assert assignment.lesson and assignment.framework in ("flask", "django")
+
+
+@pytest.mark.parametrize("assignment", PROJECTS, ids=lambda a: a.name)
+def test_project_points_equal_the_contract_suite(assignment, tmp_path: Path) -> None:
+    total = contract_points(assignment.framework, assignment.contract, tmp_path / "tests.json")
+    assert total > 0
+    assert assignment.points == total, (
+        f"set points = {total:g} for {assignment.name} in course.toml (the sum of the contract "
+        "tests' points markers, public and hidden)"
+    )
+
+
+def write_manifest(tmp_path: Path, assignments: str) -> Path:
+    """Write a course.toml with one [course] table and these assignment tables."""
+    (tmp_path / "course.toml").write_text(
+        f'[course]\nid = "c"\n\n{assignments}', encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("tables", "words"),
+    [
+        ('[[assignment]]\nname = "A b"\nkind = "notebook"\n', "must be a slug"),
+        ('[[assignment]]\nname = "a"\nkind = "lab"\n', "`kind` must be one of"),
+        ('[[assignment]]\nname = "a"\nkind = "project"\nframework = "flask"\n', "needs `source`"),
+        ('[[assignment]]\nname = "a"\nkind = "notebook"\npoints = -1\n', "`points` must be"),
+        ('[[assignment]]\nname = "a"\nkind = "notebook"\ncolour = 1\n', "unknown key"),
+        ('[[assignment]]\nname = "a"\nkind = "notebook"\n' * 2, "listed twice"),
+        ("[[assignment]\n", "not valid TOML"),
+    ],
+    ids=["bad-name", "bad-kind", "no-source", "negative-points", "unknown-key", "twice",
+         "bad-toml"],
+)
+def test_a_bad_manifest_names_the_file(tmp_path: Path, tables: str, words: str) -> None:
+    root = write_manifest(tmp_path, tables)
+    with pytest.raises(CourseError, match=words) as error:
+        load_course(root)
+    assert str(root / "course.toml") in str(error.value)
+
+
+def test_unknown_assignment_lists_the_known_ones() -> None:
+    with pytest.raises(CourseError, match=r"No assignment 'nope' .*known: flask-hub"):
+        COURSE.get("nope")
+    assert issubclass(CourseError, GraderError) and issubclass(CourseError, ValueError)
+
+
+def test_a_notebook_defaults_to_its_folder_under_notebooks(tmp_path: Path) -> None:
+    course: Course = load_course(
+        write_manifest(tmp_path, '[[assignment]]\nname = "blink"\nkind = "notebook"\n'))
+    blink = course.get("blink")
+    assert blink.source == tmp_path / "notebooks" / "blink"
+    assert blink.contract is None and blink.points is None
