@@ -1,0 +1,397 @@
+"""The fleet: N simulated devices streaming readings to a hub through a store-and-forward
+gateway.
+
+Each device is a simulated Uno running ``sensor_reporter`` in one shared room. The gateway
+reads their JSON lines over ``sim://`` serial ports, turns each sample into readings
+(temperature, humidity, light, motion) and puts them in a local SQLite queue (the
+*outbox*) in the same transaction that advances the device's ``seq`` counter. A sender
+posts the oldest readings of each device in batches; only an answer from the hub (201, or
+200 for a replay) takes them out of the queue. While the hub is down readings pile up and
+go out when it is back. Every reading has its own ``seq`` (a per-device counter over
+readings), so a batch sent twice is stored once: the hub answers the replay with 200.
+
+Device keys: ``POST /api/v1/devices`` shows a key only once, so the gateway keeps keys and
+``seq`` counters in the same SQLite file. A rerun with the same file reuses the devices;
+a device that exists on the hub but not in the file is deleted (admin) and registered
+again. A device the hub no longer knows (401/404) is registered again too.
+
+Example::
+
+    python -m simulators fleet --backend http://127.0.0.1:5000 --admin-token T \\
+        --devices 5 --interval 1 --duration 60
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .errors import ConfigError, SimulatorError
+from .protocol_sim import Serial
+from .world import World, register_board, unregister_board
+
+__all__ = ["Fleet", "Outbox", "Summary", "run_from_args"]
+
+SENSORS = (("temperature", "C"), ("humidity", "%"), ("light", "raw"), ("motion", None))
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS devices (
+    id TEXT PRIMARY KEY, api_key TEXT NOT NULL, next_seq INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS outbox (
+    device TEXT NOT NULL, seq INTEGER NOT NULL, reading TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (device, seq));
+CREATE TABLE IF NOT EXISTS rejected (
+    device TEXT NOT NULL, seq INTEGER NOT NULL, reading TEXT NOT NULL, reason TEXT NOT NULL);
+"""
+
+
+@dataclass
+class Summary:
+    """What happened, in readings."""
+
+    generated: int = 0  # produced by the devices and queued
+    sent: int = 0  # handed to the hub (each attempt counts)
+    acknowledged: int = 0  # confirmed by the hub (201, or 200 for a replay)
+    retried: int = 0  # sent again after a failed attempt
+    queued: int = 0  # still waiting in the local queue
+    lost: int = 0  # refused by the hub (4xx): kept in the `rejected` table
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for people."""
+        return (f"generated {self.generated}, sent {self.sent}, acknowledged "
+                f"{self.acknowledged}, retried {self.retried}, queued {self.queued}, "
+                f"lost {self.lost}")
+
+
+class Outbox:
+    """The gateway's SQLite file: device keys, seq counters, and readings not yet acked."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")  # survives a crash of this program
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the file."""
+        self.db.close()
+
+    def key(self, device: str) -> str | None:
+        """The stored API key of ``device``."""
+        row = self.db.execute("SELECT api_key FROM devices WHERE id = ?", (device,)).fetchone()
+        return row[0] if row else None
+
+    def save_key(self, device: str, key: str) -> None:
+        """Remember ``device``'s key (its seq counter stays)."""
+        self.db.execute(
+            "INSERT INTO devices (id, api_key) VALUES (?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET api_key = excluded.api_key", (device, key))
+
+    def put(self, device: str, readings: list[dict[str, Any]]) -> None:
+        """Queue ``readings`` of ``device``, giving each the next seq (one transaction)."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            (seq,) = self.db.execute(
+                "SELECT next_seq FROM devices WHERE id = ?", (device,)).fetchone()
+            rows = []
+            for reading in readings:
+                rows.append((device, seq, json.dumps({**reading, "seq": seq})))
+                seq += 1
+            self.db.executemany("INSERT INTO outbox (device, seq, reading) VALUES (?, ?, ?)",
+                                rows)
+            self.db.execute("UPDATE devices SET next_seq = ? WHERE id = ?", (seq, device))
+
+    def oldest(self, device: str, limit: int) -> list[tuple[int, dict[str, Any], int]]:
+        """Up to ``limit`` queued readings of ``device``: (seq, reading, attempts)."""
+        rows = self.db.execute(
+            "SELECT seq, reading, attempts FROM outbox WHERE device = ? ORDER BY seq LIMIT ?",
+            (device, limit)).fetchall()
+        return [(seq, json.loads(text), attempts) for seq, text, attempts in rows]
+
+    def done(self, device: str, seqs: list[int]) -> None:
+        """The hub has these: drop them from the queue."""
+        self.db.executemany("DELETE FROM outbox WHERE device = ? AND seq = ?",
+                            [(device, s) for s in seqs])
+
+    def failed(self, device: str, seqs: list[int]) -> None:
+        """An attempt failed: count it, keep the readings."""
+        self.db.executemany("UPDATE outbox SET attempts = attempts + 1 "
+                            "WHERE device = ? AND seq = ?", [(device, s) for s in seqs])
+
+    def reject(self, device: str, seqs: list[int], reason: str) -> None:
+        """The hub refused these for good: move them out of the queue."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            for seq in seqs:
+                self.db.execute(
+                    "INSERT INTO rejected SELECT device, seq, reading, ? FROM outbox "
+                    "WHERE device = ? AND seq = ?", (reason, device, seq))
+            self.done(device, seqs)
+
+    def count(self) -> int:
+        """How many readings are queued."""
+        return self.db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
+
+
+class Fleet:
+    """N simulated devices and their store-and-forward gateway.
+
+    :param backend: the hub's base URL (``/api/v1`` is added).
+    :param admin_token: the hub's admin token (to register devices).
+    :param devices: how many devices.
+    :param interval: simulated seconds between samples of a device.
+    :param batch: readings per request (1 to 500).
+    :param seed: the world's seed.
+    :param state: the SQLite file (queue, keys, seq counters).
+    :param clock: ``"realtime"`` (streams as it goes) or ``"virtual"`` (as fast as possible).
+    :param speed: realtime speed factor.
+    :param duration: how long the run will be (simulated seconds); simulated time is
+        placed so that no reading is ever dated in the future.
+    :param transport: an ``httpx`` transport (tests use WSGI or mock transports).
+    """
+
+    def __init__(self, backend: str, admin_token: str, *, devices: int = 3,
+                 interval: float = 5.0, batch: int = 50, seed: int = 0,
+                 state: str | Path = "fleet.queue.sqlite", clock: str = "realtime",
+                 speed: float = 1.0, duration: float = 60.0, prefix: str = "sim",
+                 transport: httpx.BaseTransport | None = None) -> None:
+        if not 1 <= batch <= 500:
+            raise ConfigError("--batch must be between 1 and 500")
+        if devices < 1 or interval <= 0 or duration < 0:
+            raise ConfigError("need at least one device, a positive interval and duration")
+        self.admin_token = admin_token
+        self.batch = batch
+        self.interval = interval
+        self.duration = duration
+        self.summary = Summary()
+        self.http = httpx.Client(base_url=backend.rstrip("/") + "/api/v1", timeout=5.0,
+                                 transport=transport)
+        self.outbox = Outbox(state)
+        # Simulated time ends no later than now: the hub refuses readings from the future.
+        ahead = duration if clock == "virtual" else duration * (1 - 1 / speed)
+        start = datetime.now(UTC) - timedelta(seconds=ahead + 1)
+        self.world = World(seed=seed, clock=clock, speed=speed, start=start)
+        self.ids = [f"{prefix}-{i:03d}" for i in range(devices)]
+        self.ports: dict[str, Serial] = {}
+        self._backoff_until = 0.0
+        self._backoff = 0.5
+        for device in self.ids:
+            uno = self.world.add_uno("sensor_reporter", name=device,
+                                     params={"interval": int(interval * 1000)})
+            register_board(uno, f"fleet-{id(self)}-{device}")
+            port = Serial(None, timeout=0)
+            port.port = f"sim://fleet-{id(self)}-{device}"
+            port.open()
+            self.ports[device] = port
+        self._pending = {device: b"" for device in self.ids}
+
+    # -- registration -------------------------------------------------------------------
+
+    def register(self, *, timeout: float = 0.0) -> None:
+        """Make sure every device exists on the hub and its key is known, retrying for up
+        to ``timeout`` wall seconds while the hub is unreachable."""
+        give_up = time.monotonic() + timeout
+        for device in self.ids:
+            while self.outbox.key(device) is None:
+                try:
+                    self._create(device)
+                except httpx.TransportError:
+                    if time.monotonic() >= give_up:
+                        raise
+                    self._note("hub unreachable while registering; retrying")
+                    time.sleep(0.2)
+
+    def _admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.admin_token}"}
+
+    def _create(self, device: str) -> None:
+        body = {"id": device, "name": f"Simulated Uno {device}", "kind": "uno"}
+        answer = self.http.post("/devices", json=body, headers=self._admin())
+        if answer.status_code == 409:  # it exists, but we do not know its key: start over
+            gone = self.http.delete(f"/devices/{device}", headers=self._admin())
+            if gone.status_code not in (204, 404):
+                raise SimulatorError(f"cannot replace device {device}: {_error(gone)}")
+            answer = self.http.post("/devices", json=body, headers=self._admin())
+        if answer.status_code != 201:
+            raise SimulatorError(f"cannot register device {device}: {_error(answer)}")
+        self.outbox.save_key(device, answer.json()["api_key"])
+
+    # -- collecting ---------------------------------------------------------------------
+
+    def collect(self) -> int:
+        """Read every device's serial output; queue the readings. Returns how many."""
+        count = 0
+        for device, port in self.ports.items():
+            data = self._pending[device] + port.read(port.in_waiting)
+            *lines, self._pending[device] = data.split(b"\n")
+            for line in lines:
+                readings = self._readings(device, line)
+                if readings:
+                    self.outbox.put(device, readings)
+                    count += len(readings)
+        self.summary.generated += count
+        return count
+
+    def _readings(self, device: str, line: bytes) -> list[dict[str, Any]]:
+        text = line.strip()
+        if not text.startswith(b"{"):
+            return []  # the boot banner and other comments
+        try:
+            sample = json.loads(text)
+        except ValueError:
+            return []
+        board = self.world.boards[device]
+        recorded = self.world.clock.datetime(board.started_us + sample["ms"] * 1000)
+        stamp = recorded.isoformat(timespec="milliseconds")
+        return [
+            {"sensor": name, "value": sample[name], "recorded_at": stamp,
+             **({"unit": unit} if unit else {})}
+            for name, unit in SENSORS
+            if isinstance(sample.get(name), int | float)
+        ]
+
+    # -- sending ------------------------------------------------------------------------
+
+    def send(self) -> bool:
+        """Send queued readings, oldest first, batch by batch. False if the hub is down."""
+        if time.monotonic() < self._backoff_until:
+            return False
+        for device in self.ids:
+            while True:
+                rows = self.outbox.oldest(device, self.batch)
+                if not rows:
+                    break
+                if not self._post(device, rows):
+                    self._backoff_until = time.monotonic() + self._backoff
+                    self._backoff = min(self._backoff * 2, 5.0)
+                    return False
+        self._backoff = 0.5
+        return True
+
+    def _post(self, device: str, rows: list[tuple[int, dict[str, Any], int]]) -> bool:
+        seqs = [seq for seq, _, _ in rows]
+        self.summary.sent += len(rows)
+        self.summary.retried += sum(1 for _, _, attempts in rows if attempts)
+        key = self.outbox.key(device) or ""
+        try:
+            answer = self.http.post(f"/devices/{device}/readings",
+                                    json={"readings": [r for _, r, _ in rows]},
+                                    headers={"X-API-Key": key})
+        except httpx.TransportError as exc:
+            self.outbox.failed(device, seqs)
+            self._note(f"hub unreachable: {type(exc).__name__}")
+            return False
+        if answer.status_code in (200, 201):
+            self.outbox.done(device, seqs)
+            self.summary.acknowledged += len(rows)
+            return True
+        if answer.status_code in (401, 404):  # the hub forgot the device: register again
+            self.outbox.failed(device, seqs)
+            self._note(f"{device}: {answer.status_code}, registering again")
+            self._create(device)
+            return True
+        if answer.status_code in (408, 429) or answer.status_code >= 500:
+            self.outbox.failed(device, seqs)
+            self._note(f"hub answered {answer.status_code}")
+            return False
+        self.outbox.reject(device, seqs, _error(answer))
+        self.summary.lost += len(rows)
+        self._note(f"{device}: refused {len(rows)} readings: {_error(answer)}")
+        return True
+
+    def _note(self, message: str) -> None:
+        if not self.summary.errors or self.summary.errors[-1] != message:
+            self.summary.errors.append(message)
+
+    # -- running ------------------------------------------------------------------------
+
+    def run(self, *, drain_timeout: float = 30.0,
+            progress: Callable[[Fleet, float], None] | None = None) -> Summary:
+        """Register, stream for ``duration``, then keep sending until the queue is empty
+        (or ``drain_timeout`` wall seconds pass)."""
+        self.register(timeout=drain_timeout)
+        clock = self.world.clock
+        end = clock.now() + self.duration
+        while clock.now() < end:
+            step = min(self.interval, end - clock.now())
+            if clock.virtual:
+                clock.advance(step)
+            else:
+                time.sleep(min(0.2, step / clock.speed))
+            self.collect()
+            self.send()
+            if progress:
+                progress(self, min(1.0, clock.now() / max(end, 1e-9)))
+        give_up = time.monotonic() + drain_timeout
+        while self.outbox.count() and time.monotonic() < give_up:
+            if not self.send():
+                time.sleep(0.1)
+            if progress:
+                progress(self, 1.0)
+        self.summary.queued = self.outbox.count()
+        return self.summary
+
+    def close(self) -> None:
+        """Close ports, the world, the HTTP client and the queue file."""
+        for port in self.ports.values():
+            port.close()
+        for board in list(self.world.boards.values()):
+            unregister_board(board)
+        self.world.close()
+        self.http.close()
+        self.outbox.close()
+
+    def __enter__(self) -> Fleet:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _error(answer: httpx.Response) -> str:
+    try:
+        error = answer.json()["error"]
+        return f"{answer.status_code} {error['code']}: {error['message']}"
+    except (ValueError, KeyError, TypeError):
+        return f"{answer.status_code} {answer.text[:200]}"
+
+
+def run_from_args(args: Any) -> int:
+    """``python -m simulators fleet``: run, show progress, print the summary."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    fleet = Fleet(args.backend, args.admin_token, devices=args.devices,
+                  interval=args.interval, batch=args.batch, seed=args.seed, state=args.state,
+                  speed=args.speed, duration=args.duration, prefix=args.prefix)
+    try:
+        with Progress(TextColumn("[bold]fleet"), BarColumn(), TextColumn("{task.description}"),
+                      TimeElapsedColumn(), console=console, disable=args.quiet) as bar:
+            task = bar.add_task("", total=1.0)
+
+            def progress(f: Fleet, done: float) -> None:
+                s = f.summary
+                bar.update(task, completed=done,
+                           description=f"acked {s.acknowledged}/{s.generated}, "
+                                       f"queued {f.outbox.count()}")
+
+            try:
+                summary = fleet.run(drain_timeout=args.drain_timeout, progress=progress)
+            except httpx.TransportError as exc:
+                raise SimulatorError(f"cannot reach the hub at {args.backend}: {exc}") from exc
+    finally:
+        fleet.close()
+    for message in summary.errors[-5:]:
+        console.print(f"[yellow]note:[/] {message}")
+    print(summary.line())
+    return 0 if summary.lost == 0 and summary.queued == 0 else 1

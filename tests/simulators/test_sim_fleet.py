@@ -1,0 +1,127 @@
+"""The fleet and its store-and-forward gateway, against the stand-in hub (sim_fake_hub.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from simulators.fleet import Fleet
+
+
+def hub_readings(hub, device):
+    return list(hub.data.readings[device].values())
+
+
+def make_fleet(hub, tmp_path, **options):
+    options.setdefault("devices", 2)
+    options.setdefault("interval", 1.0)
+    options.setdefault("duration", 20.0)
+    options.setdefault("batch", 10)
+    return Fleet(hub.url, hub.admin_token, clock="virtual", seed=3,
+                 state=tmp_path / "state.sqlite", **options)
+
+
+def test_fleet_registers_devices_and_delivers_every_reading(fake_hub, tmp_path):
+    with make_fleet(fake_hub, tmp_path) as fleet:
+        summary = fleet.run(drain_timeout=5)
+    assert set(fake_hub.data.devices) == {"sim-000", "sim-001"}
+    assert summary.lost == summary.queued == 0
+    assert summary.generated == summary.acknowledged > 0
+    for device in ("sim-000", "sim-001"):
+        readings = hub_readings(fake_hub, device)
+        seqs = sorted(r["seq"] for r in readings)
+        assert seqs == list(range(len(seqs)))
+        assert {r["sensor"] for r in readings} == {"temperature", "humidity", "light", "motion"}
+    assert sum(len(hub_readings(fake_hub, d)) for d in fake_hub.data.devices) \
+        == summary.generated
+
+
+def test_fleet_survives_a_hub_restart_without_loss_or_duplicates(fake_hub, tmp_path):
+    with make_fleet(fake_hub, tmp_path, duration=30.0) as fleet:
+        fleet.register()
+        fleet.world.clock.advance(10)
+        fleet.collect()
+        assert fleet.send()
+        delivered_before = fleet.summary.acknowledged
+
+        fake_hub.stop()  # outage: readings pile up in the queue
+        fleet.world.clock.advance(10)
+        fleet.collect()
+        assert not fleet.send()
+        queued_in_outage = fleet.outbox.count()
+        assert queued_in_outage > 0
+
+        fake_hub.start()  # back on the same port, data kept
+        fleet._backoff_until = 0.0
+        fleet.world.clock.advance(10)
+        fleet.collect()
+        assert fleet.send()
+        summary = fleet.summary
+    assert summary.retried > 0
+    assert summary.acknowledged > delivered_before
+    total = sum(len(hub_readings(fake_hub, d)) for d in fake_hub.data.devices)
+    assert total == summary.generated  # zero lost
+    for device in fake_hub.data.devices:
+        seqs = [r["seq"] for r in hub_readings(fake_hub, device)]
+        assert len(seqs) == len(set(seqs))  # zero duplicated
+
+
+def test_a_replayed_batch_is_acknowledged_once_stored_once(fake_hub, tmp_path):
+    with make_fleet(fake_hub, tmp_path, devices=1, duration=5.0) as fleet:
+        fleet.register()
+        fleet.world.clock.advance(5)
+        fleet.collect()
+        rows = fleet.outbox.oldest("sim-000", 10)
+        assert fleet._post("sim-000", rows)
+        fleet.outbox.db.executemany(  # as if the ack had been lost: the rows come back
+            "INSERT INTO outbox (device, seq, reading) VALUES ('sim-000', ?, ?)",
+            [(seq, json.dumps(r)) for seq, r, _ in rows])
+        assert fleet.send()
+    assert len(hub_readings(fake_hub, "sim-000")) == fleet.summary.generated
+
+
+def test_a_rerun_reuses_keys_and_continues_seq(fake_hub, tmp_path):
+    with make_fleet(fake_hub, tmp_path, devices=1, duration=5.0) as fleet:
+        first = fleet.run(drain_timeout=5)
+    key = fake_hub.data.devices["sim-000"]["api_key"]
+    with make_fleet(fake_hub, tmp_path, devices=1, duration=5.0) as fleet:
+        second = fleet.run(drain_timeout=5)
+    assert fake_hub.data.devices["sim-000"]["api_key"] == key
+    seqs = sorted(r["seq"] for r in hub_readings(fake_hub, "sim-000"))
+    assert seqs == list(range(first.generated + second.generated))
+
+
+def test_a_device_with_an_unknown_key_is_replaced(fake_hub, tmp_path):
+    with make_fleet(fake_hub, tmp_path, devices=1, duration=3.0) as fleet:
+        fleet.run(drain_timeout=5)
+    old_key = fake_hub.data.devices["sim-000"]["api_key"]
+    (tmp_path / "state.sqlite").unlink()  # the state file is lost: the key with it
+    with make_fleet(fake_hub, tmp_path, devices=1, duration=3.0) as fleet:
+        summary = fleet.run(drain_timeout=5)
+    assert summary.lost == 0
+    assert fake_hub.data.devices["sim-000"]["api_key"] != old_key
+
+
+@pytest.mark.slow
+def test_fleet_command_streams_through_an_outage(fake_hub, tmp_path):
+    command = [sys.executable, "-m", "simulators", "fleet", "--backend", fake_hub.url,
+               "--admin-token", fake_hub.admin_token, "--devices", "2", "--interval", "1",
+               "--duration", "40", "--speed", "10", "--batch", "5", "--seed", "4",
+               "--state", str(tmp_path / "q.sqlite"), "--quiet", "--drain-timeout", "20"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    outage = threading.Timer(1.5, fake_hub.stop)
+    comeback = threading.Timer(2.5, fake_hub.start)
+    outage.start()
+    comeback.start()
+    out, err = process.communicate(timeout=60)
+    comeback.join()
+    assert process.returncode == 0, err
+    assert "lost 0" in out and "queued 0" in out
+    generated = int(out.split("generated ")[1].split(",")[0])
+    total = sum(len(hub_readings(fake_hub, d)) for d in fake_hub.data.devices)
+    assert total == generated > 0
