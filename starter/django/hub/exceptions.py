@@ -25,6 +25,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -148,6 +149,7 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response | None
     return Response(body, status=api_exc.status_code, headers=headers)
 
 
+@csrf_exempt  # a POST to an unknown path is a 404, not a CSRF failure
 def unknown_path(request: HttpRequest) -> JsonResponse:
     """The view behind every path the hub does not have."""
     return error_response(404, f"There is no {request.path}; the API lives under /api/v1/.")
@@ -163,6 +165,11 @@ def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
 def permission_denied(request: HttpRequest, exception: Exception) -> JsonResponse:
     """Django's handler403."""
     return error_response(403, "You may not do this.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    """CSRF_FAILURE_VIEW: only the admin's forms use CSRF tokens; the API never does."""
+    return error_response(403, f"CSRF check failed: {reason}" if reason else "CSRF check failed.")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import connection
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -46,18 +48,26 @@ def format_timestamp(moment: datetime | None) -> str | None:
 
 
 class StrictCharField(serializers.CharField):
-    """A string and nothing else (DRF's CharField turns 1 into "1"); kept as sent."""
+    """A string and nothing else (DRF's CharField turns 1 into "1"); kept as sent.
+
+    The contract allows any unicode, U+0000 included, and SQLite stores it; PostgreSQL
+    cannot, so there (only) a NUL character is refused with 400 instead of failing with 500.
+    """
 
     default_error_messages = {
         "invalid": "Not a string.",
         "surrogate": "Not valid unicode text (a lone surrogate).",
         "spaces": "Must contain something other than spaces.",
+        "nul": "PostgreSQL cannot store the NUL character (U+0000).",
     }
 
     def __init__(self, *, not_only_spaces: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
         self.not_only_spaces = not_only_spaces
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
 
     def to_internal_value(self, data: Any) -> str:
         """Refuse anything that is not a string of encodable text."""
@@ -67,6 +77,8 @@ class StrictCharField(serializers.CharField):
             data.encode("utf-8")
         except UnicodeEncodeError:
             self.fail("surrogate")
+        if "\x00" in data and connection.vendor == "postgresql":
+            self.fail("nul")
         if self.not_only_spaces and data and not re.search(r"\S", data):
             self.fail("spaces")
         return super().to_internal_value(data)
@@ -275,7 +287,7 @@ class ReadingQuerySerializer(serializers.Serializer):
     since = TimestampField(required=False)
     until = TimestampField(required=False)
     limit = serializers.RegexField(r"\A[0-9]{1,7}\Z", required=False)
-    cursor = StrictCharField(required=False, max_length=200)
+    cursor = StrictCharField(required=False, allow_blank=True, max_length=200)
 
     def validate_limit(self, value: str) -> int:
         """A page size from 1 to 1000, refused (never clamped) outside that."""

@@ -192,7 +192,7 @@ class ReadingListView(HubView):
         """One page of readings, newest first, with the URL of the next page."""
         ### BEGIN SOLUTION
         device = get_device(device_id)
-        query = self.validated(s.ReadingQuerySerializer, request.query_params)
+        query = self.validated(s.ReadingQuerySerializer, request.query_params.dict())
         limit = query.get("limit", 100)
         readings = window(device.readings.all(), query)
         if query.get("cursor"):
@@ -289,7 +289,7 @@ class ReadingStatsView(HubView):
         """Aggregate in SQL; count 0 and nulls when nothing matches."""
         ### BEGIN SOLUTION
         device = get_device(device_id)
-        query = self.validated(s.StatsQuerySerializer, request.query_params)
+        query = self.validated(s.StatsQuerySerializer, request.query_params.dict())
         readings = window(device.readings.all(), query)
         stats = readings.aggregate(
             count=Count("id"),
@@ -342,7 +342,7 @@ class CommandListView(HubView):
         """The device's commands of one status (pending by default), oldest first."""
         ### BEGIN SOLUTION
         device = request.auth
-        query = self.validated(s.CommandQuerySerializer, request.query_params)
+        query = self.validated(s.CommandQuerySerializer, request.query_params.dict())
         commands = device.commands.order_by("created_at", "id")
         if query["status"] != "all":
             commands = commands.filter(status=query["status"])

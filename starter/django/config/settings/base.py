@@ -92,6 +92,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "hub.exceptions.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 # The contract's paths have no trailing slash; never redirect (a redirected POST loses its body).
 APPEND_SLASH = False
