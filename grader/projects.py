@@ -100,11 +100,16 @@ def server_command(framework: str, port: int) -> tuple[list[list[str]], list[str
     python = python_for_sandbox()
     gunicorn = [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                 "--worker-class", "gthread", "--threads", "4", "--timeout", "30",
-                "--graceful-timeout", "1", "--access-logfile", "-", "--error-logfile", "-"]
+                "--graceful-timeout", "1", "--error-logfile", "-"]
+    entry = [*gunicorn, "grader.serve:drained_app()"]
     if framework == "django":
-        return [[python, "manage.py", "migrate", "--noinput"]], [
-            *gunicorn, "config.wsgi:application"]
-    return [], [*gunicorn, "wsgi:app"]
+        return [[python, "manage.py", "migrate", "--noinput"]], entry
+    return [], entry
+
+
+def wsgi_target(framework: str) -> str:
+    """Return the student's WSGI callable, module:attribute."""
+    return "config.wsgi:application" if framework == "django" else "wsgi:app"
 
 
 def python_prefixes() -> list[str]:
@@ -167,7 +172,8 @@ def build_spec(course: Course, assignment: Assignment, course_dir: Path, suite: 
     app = box / "app"
     port = SANDBOX_PORT if caps.netns else free_port()
     token = secrets.token_urlsafe(24)
-    prepare, server = server_command(detect_framework(app, assignment), port)
+    framework = detect_framework(app, assignment)
+    prepare, server = server_command(framework, port)
     results = private / "suite-results.json"
     pytest = [python_for_sandbox(), "-I", "-m", "pytest", str(suite.copy), "-c", str(suite.ini),
               "--rootdir", str(suite.copy), "--confcutdir", str(suite.copy),
@@ -178,9 +184,13 @@ def build_spec(course: Course, assignment: Assignment, course_dir: Path, suite: 
     server_env = clean_env({
         "HOME": str(box / "home"), "TMPDIR": str(box / "tmp"),
         "DATABASE_URL": f"sqlite:///{box / 'data' / 'hub.sqlite3'}",
-        "HUB_ADMIN_TOKEN": token, "PYTHONUNBUFFERED": "1"})
+        "HUB_ADMIN_TOKEN": token, "PYTHONUNBUFFERED": "1",
+        "GRADER_WSGI_TARGET": wsgi_target(framework)})
     pytest_env = clean_env({"HOME": str(private), "TMPDIR": str(private),
                             "PYTHONDONTWRITEBYTECODE": "1",
+                            # only the plugins named on the command line: faster, and
+                            # nothing installed can change how the trusted suite runs
+                            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
                             "CONTRACT_TIMEOUT": f"{limits.request_seconds:g}"})
     return JobSpec(
         app_dir=str(app), prepare=prepare, server=server, server_env=server_env, uid=uid,
