@@ -129,9 +129,10 @@ class Part:
 
     # faults
     def _apply_faults(self, value: float, *, first: bool = True) -> float:
-        """Pass one true reading through the fault options."""
+        """Pass one true reading through the fault options (``first``: the reading that
+        decides dropouts and takes a numeric ``stuck``; a DHT22's humidity is not first)."""
         f = self.faults
-        if f.dropout and self.rng.random() < f.dropout:
+        if first and f.dropout and self.rng.random() < f.dropout:
             raise SensorTimeoutError(f"{self.name}: no answer from the sensor")
         if f.stuck is not None and f.stuck is not False:
             if f.stuck is True:
