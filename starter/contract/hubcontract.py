@@ -31,7 +31,11 @@ from urllib.parse import quote
 import httpx
 import pytest
 import yaml
-import jsonschema_rs
+
+try:  # fast (Rust); the pure-Python jsonschema spends seconds importing its format checkers
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - a starter installed with jsonschema only
+    jsonschema_rs = None
 
 CONTRACT_DIR = Path(__file__).resolve().parent
 OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
@@ -141,8 +145,9 @@ def check_backend(backend: str) -> None:
     """Refuse a missing or unknown --backend with a message that says what to pass."""
     if backend in IN_PROCESS_BACKENDS or re.match(r"^https?://[^/\s]+", backend):
         return
+    what = f"--backend {backend!r} is not a backend" if backend else "no hub chosen"
     raise pytest.UsageError(
-        f"--backend {backend!r} is not a backend: pass --backend flask, --backend django "
+        f"{what}: pass --backend flask, --backend django "
         "or the URL of a running hub, e.g. --backend http://127.0.0.1:5000"
     )
 
@@ -372,19 +377,20 @@ def openapi() -> dict[str, Any]:
 
 
 @cache
-def _registry() -> jsonschema_rs.Registry:
-    """A registry holding the whole document, so its #/components/... refs resolve."""
-    return jsonschema_rs.Registry([(OPENAPI_URI, openapi())])
+def _validator(pointer: str) -> Callable[[Any], list[tuple[list, str]]]:
+    """A JSON Schema 2020-12 check, formats included, for the schema at pointer."""
+    ref = {"$ref": f"{OPENAPI_URI}#{quote(pointer, safe='/~')}"}
+    if jsonschema_rs is not None:
+        registry = jsonschema_rs.Registry([(OPENAPI_URI, openapi())])
+        fast = jsonschema_rs.Draft202012Validator(ref, registry=registry, validate_formats=True)
+        return lambda body: [(e.instance_path, e.message) for e in fast.iter_errors(body)]
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
 
-
-@cache
-def _validator(pointer: str) -> jsonschema_rs.Draft202012Validator:
-    """A JSON Schema 2020-12 validator, formats included, for the schema at pointer."""
-    return jsonschema_rs.Draft202012Validator(
-        {"$ref": f"{OPENAPI_URI}#{quote(pointer, safe='/~')}"},
-        registry=_registry(),
-        validate_formats=True,
-    )
+    registry = Registry().with_resource(OPENAPI_URI, DRAFT202012.create_resource(openapi()))
+    slow = Draft202012Validator(ref, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return lambda body: [(list(e.absolute_path), e.message) for e in slow.iter_errors(body)]
 
 
 @cache
@@ -433,8 +439,8 @@ def schema_pointer(method: str, path: str, status: int) -> str:
 
 def schema_errors(pointer: str, body: Any) -> list[str]:
     """What is wrong with body against the schema at pointer in the document."""
-    errors = _validator(pointer).iter_errors(body)
-    return [f"at {'/'.join(map(str, e.instance_path)) or '(top)'}: {e.message}" for e in errors]
+    errors = _validator(pointer)(body)
+    return [f"at {'/'.join(map(str, path)) or '(top)'}: {message}" for path, message in errors]
 
 
 # --------------------------------------------------------------------------------------------
