@@ -1,0 +1,151 @@
+"""The Raspberry Pi: unmodified gpiozero code on simulated parts."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import serial
+from gpiozero import LED, PWMLED, Button, Device, MotionSensor, OutputDevice, Servo
+
+import simulators
+from simulators import register_board, unregister_board
+
+
+def test_entry_point_sim_is_used_by_gpiozero_pin_factory_env(monkeypatch):
+    monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "sim")
+    monkeypatch.setenv("SIM_CLOCK", "virtual")
+    Device.pin_factory = None
+    try:
+        led = LED(17)
+        led.on()
+        assert isinstance(Device.pin_factory, simulators.SimFactory)
+        assert Device.pin_factory.parts["led"].is_lit
+    finally:
+        Device.pin_factory.close()
+        Device.pin_factory = None
+
+
+def test_led_on_off(pi):
+    led = LED(17)
+    led.on()
+    assert pi.parts["led"].is_lit
+    led.off()
+    assert not pi.parts["led"].is_lit
+
+
+def test_pwmled_brightness(pi):
+    led = PWMLED(17)
+    led.value = 0.3
+    assert pi.parts["led"].brightness == pytest.approx(0.3)
+
+
+def test_button_when_pressed_sees_the_bounce(pi, world):
+    button = Button(2)
+    presses = []
+    button.when_pressed = lambda: presses.append(world.clock.now())
+    pi.parts["button"].press(duration=0.5)
+    world.clock.advance(1)
+    assert len(presses) > 1  # a real contact bounces
+    assert not button.is_pressed
+
+
+def test_button_bounce_time_gives_one_press(pi, world):
+    button = Button(2, bounce_time=0.02)
+    presses, releases = [], []
+    button.when_pressed = lambda: presses.append(world.clock.now())
+    button.when_released = lambda: releases.append(world.clock.now())
+    pi.parts["button"].press()
+    world.clock.advance(0.3)
+    assert button.is_pressed
+    pi.parts["button"].release()
+    world.clock.advance(0.3)
+    assert presses == [0.0] and releases == [0.3]
+
+
+def test_button_held_time_is_simulated(pi, world):
+    button = Button(2)
+    pi.parts["button"].press()
+    world.clock.advance(2.5)
+    assert button.is_pressed
+    assert button.active_time == pytest.approx(2.5, abs=0.01)
+
+
+def test_motion_sensor(pi, world):
+    sensor = MotionSensor(4)
+    seen = threading.Event()
+    sensor.when_motion = seen.set
+    assert sensor.wait_for_no_motion(timeout=5)  # gpiozero's sampling queue has filled
+    world.room.trigger_motion(30)
+    assert sensor.wait_for_motion(timeout=5)
+    assert seen.wait(5)
+
+
+def test_relay_output_device_warms_the_room(pi, world):
+    heater = OutputDevice(27)
+    start = world.room.temperature()
+    heater.on()
+    world.clock.advance(900)
+    assert pi.parts["heater"].is_on
+    assert world.room.temperature() > start + 2
+
+
+@pytest.mark.parametrize("value,angle", [(-1, 0.0), (0, 90.0), (1, 180.0)],
+                         ids=["min", "mid", "max"])
+def test_servo(pi, value, angle):
+    servo = Servo(18)
+    servo.value = value
+    assert pi.parts["servo"].angle == angle
+
+
+def test_unwired_pin_floats_to_its_pull(pi):
+    from gpiozero import InputDevice
+
+    assert InputDevice(5, pull_up=True).value == 0  # pulled up: active-low reads inactive
+    assert InputDevice(6, pull_up=False).value == 0
+
+
+def test_dht22_reader_is_shaped_like_adafruit_dht(pi, world):
+    dht = simulators.DHT22(23)
+    ok, errors = [], []
+    for _ in range(300):
+        world.clock.advance(2)
+        try:
+            ok.append((dht.temperature, dht.humidity))
+        except RuntimeError as exc:
+            errors.append(str(exc))
+    assert errors and all("Try again" in e for e in errors)
+    assert len(ok) > 250
+    assert all(10 < t < 35 and 0 < h < 100 for t, h in ok)
+
+
+def test_dht22_reader_reads_at_most_every_two_seconds(pi, world):
+    dht = simulators.DHT22(23)
+    world.clock.advance(2)
+    try:
+        dht.temperature
+    except RuntimeError:
+        pass
+    reads = pi.parts["dht"].reads
+    world.clock.advance(1)
+    for _ in range(5):
+        dht.humidity
+    assert pi.parts["dht"].reads == reads
+
+
+def test_pi_and_uno_share_the_room(world, pi):
+    uno = world.add_uno("sensor_reporter", params={"interval": 60_000})
+    register_board(uno, "shared-uno")
+    try:
+        port = serial.serial_for_url("sim://shared-uno", timeout=120)
+        port.readline()
+        before = [json.loads(port.readline())["temperature"] for _ in range(3)]
+        OutputDevice(27).on()  # the Pi switches the heater
+        after = [json.loads(port.readline())["temperature"] for _ in range(30)]
+        before = [t for t in before if t is not None]  # null: a failed DHT22 read
+        after = [t for t in after if t is not None]
+        assert after[-1] > before[0] + 3
+        port.close()
+    finally:
+        unregister_board(uno)
