@@ -7,7 +7,11 @@ A project assignment (a starter) is released by an ordered pipeline; the order m
 3. `strip_python`    - replace every solution block with a TODO and NotImplementedError;
 4. `copy_contract`   - add the contract (openapi.yaml, conftest and helpers, public tests)
                        as `contract/`; the hidden tests never leave the course repository;
-5. `verify`          - check nothing with a marker or from hidden/ slipped through;
+5. `wire_tests`      - point the starter's pytest configuration at `contract/` (in the
+                       repository it is `../contract`), or write a pytest.ini that does,
+                       so `python -m pytest` in the released starter runs every public test;
+6. `add_readme_note` - tell the student how to check their work;
+7. `verify`          - check nothing with a marker or from hidden/ slipped through;
 
 and the released directory is zipped last, so the zip holds exactly what was checked.
 Notebook assignments go through nbgrader's generate_assignment instead.
@@ -33,6 +37,19 @@ IGNORED = (
     "__pycache__", "*.pyc", ".venv", "venv", "instance", "*.sqlite3", "*.db", ".pytest_cache",
     ".ruff_cache", ".hypothesis", ".ipynb_checkpoints", ".env", ".DS_Store", "*.egg-info",
 )
+PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
+README_NOTE = """## Checking your work
+
+Every function that says `raise NotImplementedError` is yours to write. Run the public tests
+from this folder:
+
+    python -m pytest            # the tests, as pytest reports them
+    grader check                # the same tests with points, hints and what to do next
+
+`grader check` comes with the course's environment (`make lab`); `python -m pytest` needs
+only this folder's requirements.txt. Your work is graded with these tests and with hidden
+tests of the same contract (contract/openapi.yaml).
+"""
 HIDDEN_DIR = "hidden"
 CONTRACT_DIR = "contract"
 
@@ -69,7 +86,8 @@ def release_project(assignment: Assignment, *, out: Path) -> Released:
     target = _fresh_dir(Path(out) / assignment.name)
     result = Released(assignment.name, target, target.with_suffix(".zip"))
     steps: list[Callable[[Assignment, Released], None]] = [
-        copy_starter, check_text, strip_python, copy_contract, verify,
+        copy_starter, check_text, strip_python, copy_contract, wire_tests, add_readme_note,
+        verify,
     ]
     for step in steps:
         step(assignment, result)
@@ -126,6 +144,37 @@ def copy_contract(assignment: Assignment, result: Released) -> None:
         return skipped
 
     shutil.copytree(assignment.contract, target, ignore=ignore)
+
+
+def wire_tests(assignment: Assignment, result: Released) -> None:
+    """Make `python -m pytest` in the release run its own tests and the public contract."""
+    wired = False
+    for name in PYTEST_CONFIGS:
+        path = result.directory / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if name in ("pyproject.toml", "setup.cfg", "tox.ini") and "pytest" not in text:
+            continue
+        path.write_text(text.replace(f"../{CONTRACT_DIR}", CONTRACT_DIR), encoding="utf-8")
+        wired = True
+    if not wired:
+        testpaths = " ".join(p for p in ("tests", f"{CONTRACT_DIR}/tests")
+                             if (result.directory / p).is_dir())
+        (result.directory / "pytest.ini").write_text(
+            "# Written by `grader release`: the starter's tests and the contract's public tests.\n"
+            f"[pytest]\ntestpaths = {testpaths}\nhub_backend = {assignment.framework}\n",
+            encoding="utf-8",
+        )
+
+
+def add_readme_note(assignment: Assignment, result: Released) -> None:
+    """Append how to run the public tests to the README, unless it says so already."""
+    readme = result.directory / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.is_file() else f"# {assignment.title}\n"
+    if "grader check" in text:
+        return
+    readme.write_text(text.rstrip("\n") + "\n\n" + README_NOTE, encoding="utf-8")
 
 
 def verify(assignment: Assignment, result: Released) -> None:

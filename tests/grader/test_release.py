@@ -109,7 +109,9 @@ def test_public_tests_run_and_fail_where_work_is_left(released: Released, tmp_pa
     )
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
     cases = ET.parse(report).getroot().iter("testcase")
-    outcome = {f"{c.get('classname')}.{c.get('name')}": not list(c) for c in cases}
+    outcome = {f"{c.get('classname')}.{c.get('name')}":
+               not any(child.tag in ("failure", "error", "skipped") for child in c)
+               for c in cases}
     health = [passed for name, passed in outcome.items() if "test_health" in name]
     assert health and all(health), "the health check works in the released starter"
     assert not all(outcome.values()), "stripped solutions make some tests fail"
@@ -202,3 +204,16 @@ def _project_manifest() -> str:
         framework = "flask"
         lesson = "lessons/demo.md"
         """
+
+
+def test_grader_check_runs_in_the_released_starter(released: Released) -> None:
+    from grader.check import run_check
+
+    report = run_check(released.directory, pytest_args=["contract/tests/test_health.py"])
+    assert report.tests and report.all_passed
+    assert report.possible == sum(t.points for t in report.tests) > 0
+
+
+def test_released_readme_says_how_to_check(released: Released) -> None:
+    readme = (released.directory / "README.md").read_text(encoding="utf-8")
+    assert "python -m pytest" in readme and "grader check" in readme
