@@ -141,7 +141,8 @@ def test_pi_and_uno_share_the_room(world, pi):
         port = serial.serial_for_url("sim://shared-uno", timeout=120)
         port.readline()
         before = [json.loads(port.readline())["temperature"] for _ in range(3)]
-        OutputDevice(27).on()  # the Pi switches the heater
+        heater = OutputDevice(27)
+        heater.on()  # the Pi switches the heater
         after = [json.loads(port.readline())["temperature"] for _ in range(30)]
         before = [t for t in before if t is not None]  # null: a failed DHT22 read
         after = [t for t in after if t is not None]
