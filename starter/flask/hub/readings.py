@@ -137,7 +137,7 @@ def list_readings(device_id: str) -> dict[str, Any]:
     device = get_device_or_404(device_id)
     args = query_args(ReadingQuery)
     query = in_window(select(Reading), device.id, args)
-    if args.cursor is not None:
+    if args.cursor:  # an empty cursor means the first page
         recorded_at, reading_id = decode_cursor(args.cursor)
         query = query.where(after_cursor(recorded_at, reading_id))
     query = query.order_by(Reading.recorded_at.desc(), Reading.id.desc()).limit(args.limit + 1)

@@ -177,10 +177,12 @@ def not_in_future(moment: datetime | None) -> datetime | None:
 
 
 def storable_text(value: str) -> str:
-    """Refuse text a database cannot store: NUL characters and lone surrogates."""
+    """Refuse text that is not valid Unicode: a lone surrogate such as ``"\\ud800"``.
+
+    JSON lets a client escape half of a surrogate pair; Python reads it into a ``str`` that
+    cannot be encoded as UTF-8, so the database could not store it.
+    """
     ### BEGIN SOLUTION
-    if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -194,6 +196,17 @@ def not_only_space(value: str) -> str:
     ### BEGIN SOLUTION
     if not _NOT_ONLY_SPACE.search(value):
         raise ValueError("must not be only white space")
+    return value
+    ### END SOLUTION
+
+
+def whole_number(value: Any) -> int:
+    """Accept a JSON integer: as in JSON Schema, ``7.0`` is the integer 7; ``true`` is not."""
+    ### BEGIN SOLUTION
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
     return value
     ### END SOLUTION
 
@@ -212,7 +225,7 @@ Text = Annotated[StrictStr, AfterValidator(storable_text)]
 Name = Annotated[Text, Field(min_length=1, max_length=100), AfterValidator(not_only_space)]
 Kind = Annotated[Text, Field(min_length=1, max_length=32), AfterValidator(not_only_space)]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False), AfterValidator(finite)]
-Seq = Annotated[StrictInt, Field(ge=0, le=MAX_SEQ)]
+Seq = Annotated[StrictInt, BeforeValidator(whole_number), Field(ge=0, le=MAX_SEQ)]
 Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
 
 
@@ -239,8 +252,10 @@ class ReadingCreate(Body):
     sensor: Slug
     value: Number
     unit: Annotated[Text, Field(max_length=16)] | None = None
-    recorded_at: Annotated[Timestamp, AfterValidator(not_in_future)] | None = None
-    seq: Seq | None = None
+    # Optional, but not nullable: leave them out rather than send null. (pydantic does not
+    # validate a default, so a missing field becomes None while an explicit null is refused.)
+    recorded_at: Annotated[Timestamp, AfterValidator(not_in_future)] = None  # type: ignore[assignment]
+    seq: Seq = None  # type: ignore[assignment]
 
 
 class ReadingBatch(Body):
