@@ -100,7 +100,9 @@ def server_command(framework: str, port: int) -> tuple[list[list[str]], list[str
     python = python_for_sandbox()
     gunicorn = [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                 "--worker-class", "gthread", "--threads", "4", "--timeout", "30",
-                "--graceful-timeout", "1", "--error-logfile", "-"]
+                "--graceful-timeout", "1", "--error-logfile", "-",
+                # no limit on the request line: a long path is the app's to refuse
+                "--limit-request-line", "0"]
     entry = [*gunicorn, "grader.serve:drained_app()"]
     if framework == "django":
         return [[python, "manage.py", "migrate", "--noinput"]], entry

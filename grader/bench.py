@@ -1,0 +1,110 @@
+"""Benchmark the grader: seconds per project submission beside nbgrader's per notebook.
+
+    python -m grader.bench --copies 50 -j 2 [--notebooks 5]
+
+Builds a course directory with N copies of the Flask reference starter as submissions,
+grades them with `grader.batch.grade` (the full sandbox), and reports wall seconds per
+submission. Then times nbgrader autograde of the demo notebook assignment
+(tests/grader/fixtures/notebook-demo) per notebook on the same machine. Prints a table and
+writes bench/results/grader-bench.json; `run_benchmark` returns the same rows for
+`bench.run`'s grading section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from grader.course import load_course
+from grader.results import atomic_write_json
+
+__all__ = ["bench_notebooks", "bench_projects", "run_benchmark"]
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "tests" / "grader" / "fixtures" / "notebook-demo"
+OUT = REPO / "bench" / "results" / "grader-bench.json"
+
+
+def bench_projects(copies: int, jobs: int, console: Console) -> dict[str, Any]:
+    """Grade `copies` copies of the Flask starter at -j `jobs`; return the timing row."""
+    from grader.batch import grade
+
+    course = load_course(REPO)
+    assignment = course.get("flask-hub")
+    with tempfile.TemporaryDirectory(prefix="grader-bench-") as tmp:
+        course_dir = Path(tmp)
+        for index in range(copies):
+            shutil.copytree(assignment.source, course_dir / "submitted" / f"s{index:03d}" /
+                            assignment.name, ignore=shutil.ignore_patterns(
+                                "__pycache__", "instance", "*.sqlite3"))
+        started = time.monotonic()
+        results = grade(course, assignment.name, course_dir=course_dir, jobs=jobs,
+                        force=True, console=console)
+        wall = time.monotonic() - started
+    full = sum(1 for r in results if r["score"] == r["max_score"] and r["status"] == "graded")
+    return {"hub": "flask", "what": f"grader grade, {copies} Flask submissions, -j {jobs}",
+            "submissions": copies, "jobs": jobs, "wall_seconds": round(wall, 2),
+            "seconds_per_submission": round(wall / copies, 3), "full_marks": full}
+
+
+def bench_notebooks(count: int, console: Console) -> dict[str, Any]:
+    """Autograde `count` copies of the demo notebook with nbgrader; return the timing row."""
+    from grader.batch import grade
+
+    with tempfile.TemporaryDirectory(prefix="grader-bench-nb-") as tmp:
+        root = Path(tmp) / "course"
+        shutil.copytree(DEMO, root)
+        course = load_course(root)
+        assignment = next(iter(course.assignments.values()))
+        for index in range(count):
+            shutil.copytree(assignment.source, root / "submitted" / f"s{index:03d}" /
+                            assignment.name)
+        started = time.monotonic()
+        grade(course, assignment.name, course_dir=root, force=True, console=console)
+        wall = time.monotonic() - started
+    return {"hub": None, "what": f"nbgrader autograde, {count} notebooks",
+            "submissions": count, "jobs": 1, "wall_seconds": round(wall, 2),
+            "seconds_per_submission": round(wall / count, 3)}
+
+
+def run_benchmark(copies: int = 50, jobs: int = 2, notebooks: int = 5,
+                  console: Console | None = None) -> dict[str, Any]:
+    """Run both benchmarks; return {"rows": [...], "cores": n}."""
+    console = console or Console(stderr=True)
+    rows = [bench_projects(copies, jobs, console)]
+    if notebooks:
+        rows.append(bench_notebooks(notebooks, console))
+    return {"rows": rows, "cores": os.cpu_count()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: run, print a table, write bench/results/grader-bench.json."""
+    parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__)
+    parser.add_argument("--copies", type=int, default=50, help="Flask submissions to grade")
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel jobs")
+    parser.add_argument("--notebooks", type=int, default=5,
+                        help="demo notebooks to autograde (0: skip)")
+    args = parser.parse_args(argv)
+    console = Console()
+    report = run_benchmark(args.copies, args.jobs, args.notebooks, console)
+    table = Table(title=f"grading benchmark ({report['cores']} cores)")
+    for column in ("what", "wall s", "s per submission"):
+        table.add_column(column)
+    for row in report["rows"]:
+        table.add_row(row["what"], f"{row['wall_seconds']:.1f}",
+                      f"{row['seconds_per_submission']:.2f}")
+    console.print(table)
+    atomic_write_json(OUT, report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

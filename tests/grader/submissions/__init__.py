@@ -1,0 +1,197 @@
+"""Submissions for the grader's tests, built from the Flask reference starter.
+
+`build(name, dest)` copies ``starter/flask`` to dest and applies one patch: a correct
+submission, a partly done one, and one per misbehaviour the grader must survive. Patches
+go into ``wsgi.py`` (what gunicorn imports) or a module, as a student's code would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from grader.course import Course, load_course
+
+REPO = Path(__file__).resolve().parents[3]
+STARTER = REPO / "starter" / "flask"
+FORGED_SCORE = 9999.0
+
+# Appended to wsgi.py (after `app = create_app()`); {course_dir}, {student}, {assignment}
+# are filled in, as a student who guessed them would.
+_WSGI_PATCHES: dict[str, str] = {
+    "correct": "",
+    "partial": "",
+    "never-starts": """
+        import sys
+        print("refusing to start", flush=True)
+        sys.exit(3)
+        """,
+    # The first request for stats never returns; every other request is answered.
+    "hangs-on-request": """
+        import threading, time
+        _first = threading.Lock()
+        _inner = app.wsgi_app
+
+        def _hang_once(environ, start_response):
+            if environ["PATH_INFO"].endswith("/readings/stats") and _first.acquire(False):
+                time.sleep(3600)
+            return _inner(environ, start_response)
+
+        app.wsgi_app = _hang_once
+        """,
+    "import-loop": """
+        while True:
+            pass
+        """,
+    "fork-bomb": """
+        import os
+        while True:
+            os.fork()
+        """,
+    "memory-hog": """
+        hog = bytearray(8 << 30)
+        """,
+    # A gibibyte of output at start-up, then a working server.
+    "output-flood": """
+        import sys
+        _chunk = "x" * 65535 + "\\n"
+        for _ in range(16384):
+            sys.stdout.write(_chunk)
+        sys.stdout.flush()
+        print("FLOOD DONE", flush=True)
+        """,
+    "network": """
+        import socket
+        try:
+            socket.create_connection(("1.1.1.1", 80), timeout=3).close()
+            print("NETWORK: connected", flush=True)
+        except OSError as exc:
+            print(f"NETWORK: {exc}", flush=True)
+        """,
+    # Looks for the trusted suite (from the grader's command lines in /proc, and at the
+    # course's own path) and tries to read it; prints what it saw.
+    "reads-hidden-tests": """
+        import os, threading, time
+
+        def _try(path):
+            try:
+                names = os.listdir(path)
+                print(f"PROBE {path}: LISTED {names}", flush=True)
+                for name in names:
+                    if name.endswith(".py"):
+                        with open(os.path.join(path, name)) as handle:
+                            print(f"PROBE READ {name}: {handle.read(200)!r}", flush=True)
+            except OSError as exc:
+                print(f"PROBE {path}: {type(exc).__name__} {exc.errno}", flush=True)
+
+        def _snoop():
+            _try("{repo}/starter/contract/hidden")
+            for _ in range(200):
+                for pid in os.listdir("/proc"):
+                    try:
+                        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                            argv = handle.read().decode().split("\\0")
+                    except OSError:
+                        continue
+                    if "--rootdir" in argv:
+                        suite = argv[argv.index("--rootdir") + 1]
+                        _try(suite)
+                        _try(os.path.join(suite, "hidden"))
+                        return
+                time.sleep(0.05)
+
+        threading.Thread(target=_snoop, daemon=True).start()
+        """,
+    # Writes a perfect results.json wherever the real one might be.
+    "forges-results": """
+        import json, os, threading, time
+        _forged = json.dumps({"student": "{student}", "score": FORGED, "max_score": FORGED,
+                              "status": "graded", "tests": [], "passed": True})
+
+        def _forge(path):
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w") as handle:
+                    handle.write(_forged)
+                print(f"FORGE {path}: WROTE", flush=True)
+            except OSError as exc:
+                print(f"FORGE {path}: {type(exc).__name__} {exc.errno}", flush=True)
+
+        _forge("autograded/{student}/{assignment}/results.json")
+        _forge("{course_dir}/autograded/{student}/{assignment}/results.json")
+
+        def _forge_trusted():
+            for _ in range(200):
+                for pid in os.listdir("/proc"):
+                    try:
+                        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                            argv = handle.read().decode().split("\\0")
+                    except OSError:
+                        continue
+                    if "--grader-results" in argv:
+                        _forge(argv[argv.index("--grader-results") + 1])
+                        return
+                time.sleep(0.05)
+
+        threading.Thread(target=_forge_trusted, daemon=True).start()
+        """,
+}
+
+_COMMANDS_TODO = """
+
+@bp.before_request
+def _not_done_yet() -> None:
+    raise NotImplementedError("commands: TODO")
+"""
+
+MISBEHAVIOURS = tuple(n for n in _WSGI_PATCHES if n not in ("correct", "partial")) + (
+    "syntax-error",)
+NAMES = ("correct", "partial", *MISBEHAVIOURS)
+
+
+def snapshot_course(root: Path) -> Course:
+    """A course in root with copies of the Flask starter and the contract suite.
+
+    Tests grade against this snapshot, so edits to the live suite during a run change
+    nothing (a changed suite would rightly make the grader grade everything again).
+    """
+    shutil.copytree(STARTER, root / "flask", ignore=shutil.ignore_patterns(
+        "__pycache__", "instance", "*.sqlite3"))
+    shutil.copytree(REPO / "starter" / "contract", root / "contract",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "course.toml").write_text(textwrap.dedent("""
+        [course]
+        id = "grader-tests"
+
+        [[assignment]]
+        name = "flask-hub"
+        kind = "project"
+        source = "flask"
+        contract = "contract"
+        framework = "flask"
+        """))
+    return load_course(root)
+
+
+def build(name: str, dest: Path, *, course_dir: Path, student: str,
+          assignment: str = "flask-hub") -> Path:
+    """Copy the Flask starter to dest and apply the patch called name; return dest."""
+    shutil.copytree(STARTER, dest, ignore=shutil.ignore_patterns(
+        "__pycache__", "*.pyc", "instance", "*.sqlite3"))
+    if name == "partial":  # every commands endpoint still a TODO, as released
+        commands = dest / "hub" / "commands.py"
+        commands.write_text(commands.read_text() + _COMMANDS_TODO)
+        return dest
+    if name == "syntax-error":
+        health = dest / "hub" / "health.py"
+        health.write_text(health.read_text() + "\ndef broken(:\n    pass\n")
+        return dest
+    patch = textwrap.dedent(_WSGI_PATCHES[name])
+    for key, value in (("{course_dir}", str(course_dir)), ("{student}", student),
+                       ("{assignment}", assignment), ("{repo}", str(REPO)),
+                       ("FORGED", repr(FORGED_SCORE))):
+        patch = patch.replace(key, value)
+    wsgi = dest / "wsgi.py"
+    wsgi.write_text(wsgi.read_text() + "\n" + patch)
+    return dest

@@ -1,0 +1,98 @@
+"""A batch killed with kill -9 and run again: every result once, complete, none redone."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from submissions import build, snapshot_course
+
+from grader.results import read_result, results_path
+from grader.sandbox import UID_BASE, UID_COUNT, detect_sandbox
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not detect_sandbox().isolated, reason="needs root and namespaces"),
+]
+
+STUDENTS = ("ada", "bob", "cy", "dee")
+_BATCH = """
+import sys
+from pathlib import Path
+from grader.batch import grade
+from grader.course import load_course
+grade(load_course(Path(sys.argv[1])), "flask-hub", course_dir=Path(sys.argv[2]), jobs=1)
+"""
+
+
+def run_batch(course_dir: Path) -> subprocess.Popen[bytes]:
+    """Start `grade` over the course dir in a child process (its own session)."""
+    return subprocess.Popen([sys.executable, "-c", _BATCH, str(course_dir), str(course_dir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+
+
+def wait_for_results(course_dir: Path, count: int, proc: subprocess.Popen[bytes]) -> None:
+    """Wait until `count` results exist (or the batch ended)."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        done = [s for s in STUDENTS
+                if results_path(course_dir, s, "flask-hub").exists()]
+        if len(done) >= count:
+            return
+        time.sleep(0.1)
+
+
+def sandbox_processes() -> list[int]:
+    """Return the pids running as any sandbox uid."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            uid = os.stat(f"/proc/{entry}").st_uid if entry.isdigit() else -1
+        except OSError:
+            continue
+        if UID_BASE <= uid < UID_BASE + UID_COUNT:
+            found.append(int(entry))
+    return found
+
+
+def wait_no_sandbox_processes(seconds: float = 10) -> bool:
+    """True once no sandbox process is left (they die with the batch that started them)."""
+    deadline = time.monotonic() + seconds
+    while sandbox_processes():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
+    """Kill the batch after its first result; the rerun grades only the rest."""
+    snapshot_course(tmp_path)
+    for student in STUDENTS:
+        build("correct", tmp_path / "submitted" / student / "flask-hub", course_dir=tmp_path,
+              student=student)
+    proc = run_batch(tmp_path)
+    wait_for_results(tmp_path, 1, proc)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = {s: results_path(tmp_path, s, "flask-hub") for s in STUDENTS}
+    kept = {s: p.stat().st_mtime_ns for s, p in first.items() if p.exists()}
+    assert 1 <= len(kept) < len(STUDENTS)
+    assert wait_no_sandbox_processes(), "the killed batch left student processes running"
+
+    again = run_batch(tmp_path)
+    _, err = again.communicate(timeout=600)
+    assert again.returncode == 0, err.decode()[-2000:]
+    for student, path in first.items():
+        result = read_result(path)
+        assert result is not None and result["status"] == "graded", student
+        assert result["score"] == result["max_score"] > 0
+        leftovers = [p.name for p in path.parent.iterdir() if p.name != "results.json"]
+        assert leftovers == [], leftovers
+    assert {s: first[s].stat().st_mtime_ns for s in kept} == kept
