@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -147,3 +149,35 @@ def test_cli_export(graded: tuple[Course, Path], capsys: pytest.CaptureFixture[s
     assert (out.parent / "hist-demo.png").is_file()
     assert main(["export", "--course", str(course.root), "--course-dir",
                  str(course_dir / "missing")]) == 1
+
+
+@pytest.mark.slow
+def test_notebook_grades_from_nbgrader_reach_the_export(demo_course: Course,
+                                                        tmp_path: Path) -> None:
+    """Release the demo notebook, grade two submissions with nbgrader, export them."""
+    import nbformat
+
+    from grader.release import release
+
+    course_dir = tmp_path / "course-dir"
+    release(demo_course, out=tmp_path / "out", course_dir=course_dir)
+    answers = {"alice": "    return [i * i for i in range(n)]", "bob": "    return []"}
+    for student, body in answers.items():
+        notebook = nbformat.read(tmp_path / "out" / "demo" / "demo.ipynb", as_version=4)
+        cell = notebook.cells[1]
+        assert "raise NotImplementedError()" in cell.source
+        cell.source = cell.source.replace("    # YOUR CODE HERE\n    raise NotImplementedError()",
+                                          body)
+        (course_dir / "submitted" / student / "demo").mkdir(parents=True)
+        nbformat.write(notebook, course_dir / "submitted" / student / "demo" / "demo.ipynb")
+    root = str(demo_course.root)
+    # Grading runs Jupyter kernels: in a child process, as an instructor would run it.
+    done = subprocess.run(
+        [sys.executable, "-m", "grader", "grade", "demo", "--course", root, "--course-dir",
+         str(course_dir)], capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert main(["export", "--course", root, "--course-dir", str(course_dir), "--no-plots"]) == 0
+    assert read_rows(course_dir / "grades.csv") == [
+        ["student", "demo", "total", "max"], ["alice", "3", "3", "3"], ["bob", "0", "0", "3"],
+    ]
