@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     The tables are created on start when they are missing (``db.create_all()``), so a fresh
     SQLite file works straight away. ``flask --app wsgi init-db --drop`` starts over.
     """
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)  # JSON only
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         HUB_ADMIN_TOKEN=DEV_ADMIN_TOKEN,

@@ -125,16 +125,20 @@ def validate(model: type[Model], data: Any) -> Model:
 
 def field_errors(error: ValidationError) -> list[dict[str, Any]]:
     """Turn pydantic's errors into ``[{"loc": [...], "msg": "..."}]``."""
-    return [
-        {"loc": list(item["loc"]), "msg": item["msg"].removeprefix("Value error, ")}
-        for item in error.errors()
-    ]
+    return [{"loc": list(item["loc"]), "msg": plain_message(item)} for item in error.errors()]
+
+
+def plain_message(item: Any) -> str:
+    """Say a pydantic error in the API's words (JSON objects, not Python classes)."""
+    if item["type"] in ("model_type", "dict_type"):
+        return "Input should be a JSON object"
+    return str(item["msg"]).removeprefix("Value error, ")
 
 
 def summarise(fields: list[dict[str, Any]]) -> str:
     """Say in one sentence what was wrong with the first field."""
     first = fields[0]
-    where = ".".join(str(part) for part in first["loc"]) or "the body"
+    where = ".".join(str(part) for part in first["loc"]) or "body"
     more = f" (and {len(fields) - 1} more problem(s))" if len(fields) > 1 else ""
     return f"Invalid {where}: {first['msg']}{more}."
 
