@@ -20,6 +20,7 @@ Notebook assignments go through nbgrader's generate_assignment instead.
 from __future__ import annotations
 
 import fnmatch
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -51,6 +52,7 @@ only this folder's requirements.txt. Your work is graded with these tests and wi
 tests of the same contract (contract/openapi.yaml).
 """
 HIDDEN_DIR = "hidden"
+_LOCAL_CONTRACT = re.compile(r"(?<![\w./])contract/")
 CONTRACT_DIR = "contract"
 
 
@@ -148,24 +150,31 @@ def copy_contract(assignment: Assignment, result: Released) -> None:
 
 def wire_tests(assignment: Assignment, result: Released) -> None:
     """Make `python -m pytest` in the release run its own tests and the public contract."""
-    wired = False
-    for name in PYTEST_CONFIGS:
-        path = result.directory / name
-        if not path.is_file():
-            continue
+    configs = [result.directory / name for name in PYTEST_CONFIGS
+               if _configures_pytest(result.directory / name)]
+    for path in configs:
         text = path.read_text(encoding="utf-8")
-        if name in ("pyproject.toml", "setup.cfg", "tox.ini") and "pytest" not in text:
-            continue
-        path.write_text(text.replace(f"../{CONTRACT_DIR}", CONTRACT_DIR), encoding="utf-8")
-        wired = True
-    if not wired:
-        testpaths = " ".join(p for p in ("tests", f"{CONTRACT_DIR}/tests")
-                             if (result.directory / p).is_dir())
-        (result.directory / "pytest.ini").write_text(
-            "# Written by `grader release`: the starter's tests and the contract's public tests.\n"
-            f"[pytest]\ntestpaths = {testpaths}\nhub_backend = {assignment.framework}\n",
-            encoding="utf-8",
-        )
+        if "../contract" in text and not _LOCAL_CONTRACT.search(text):
+            path.write_text(text.replace("../contract", CONTRACT_DIR), encoding="utf-8")
+    if configs:
+        return
+    testpaths = " ".join(p for p in ("tests", f"{CONTRACT_DIR}/tests")
+                         if (result.directory / p).is_dir())
+    (result.directory / "pytest.ini").write_text(
+        "# Written by `grader release`: the starter's tests and the contract's public tests.\n"
+        f"[pytest]\ntestpaths = {testpaths}\nhub_backend = {assignment.framework}\n",
+        encoding="utf-8",
+    )
+
+
+def _configures_pytest(path: Path) -> bool:
+    """True when `path` is a file holding pytest configuration."""
+    if not path.is_file():
+        return False
+    if path.name == "pytest.ini":
+        return True
+    text = path.read_text(encoding="utf-8")
+    return "[tool.pytest" in text or "[pytest]" in text or "[tool:pytest]" in text
 
 
 def add_readme_note(assignment: Assignment, result: Released) -> None:

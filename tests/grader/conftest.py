@@ -28,6 +28,22 @@ def demo_course(tmp_path: Path) -> Course:
     return load_course(root)
 
 
+@pytest.fixture(scope="session")
+def released_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Course, Path, Path]:
+    """The demo course released once per session: (course, release dir, course dir).
+
+    A release costs nbgrader a new gradebook.db (an alembic run), so tests share one; they
+    may add submissions to the course dir but must not change the release.
+    """
+    from grader.release import release
+
+    base = tmp_path_factory.mktemp("demo")
+    shutil.copytree(FIXTURES / "notebook-demo", base / "course")
+    course = load_course(base / "course")
+    release(course, out=base / "release", course_dir=base / "course-dir")
+    return course, base / "release", base / "course-dir"
+
+
 def write_files(root: Path, files: dict[str, str]) -> Path:
     """Write {relative path: dedented text} under root; return root."""
     for name, text in files.items():

@@ -152,18 +152,14 @@ def test_cli_export(graded: tuple[Course, Path], capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.slow
-def test_notebook_grades_from_nbgrader_reach_the_export(demo_course: Course,
-                                                        tmp_path: Path) -> None:
-    """Release the demo notebook, grade two submissions with nbgrader, export them."""
+def test_notebook_grades_from_nbgrader_reach_the_export(released_demo) -> None:
+    """Grade two submissions of the released demo notebook with nbgrader, export them."""
     import nbformat
 
-    from grader.release import release
-
-    course_dir = tmp_path / "course-dir"
-    release(demo_course, out=tmp_path / "out", course_dir=course_dir)
+    demo_course, out, course_dir = released_demo
     answers = {"alice": "    return [i * i for i in range(n)]", "bob": "    return []"}
     for student, body in answers.items():
-        notebook = nbformat.read(tmp_path / "out" / "demo" / "demo.ipynb", as_version=4)
+        notebook = nbformat.read(out / "demo" / "demo.ipynb", as_version=4)
         cell = notebook.cells[1]
         assert "raise NotImplementedError()" in cell.source
         cell.source = cell.source.replace("    # YOUR CODE HERE\n    raise NotImplementedError()",

@@ -156,17 +156,15 @@ def test_hidden_directory_is_never_copied(make_course) -> None:
     assert not any("secret" in name or "hidden" in name for name in files)
 
 
-def test_notebook_release_clears_solutions_and_hidden_tests(demo_course: Course,
-                                                            tmp_path: Path) -> None:
-    out, course_dir = tmp_path / "out", tmp_path / "course-dir"
-    (result,) = release(demo_course, out=out, course_dir=course_dir)
+def test_notebook_release_clears_solutions_and_hidden_tests(released_demo) -> None:
+    _, out, course_dir = released_demo
     notebook = nbformat.read(out / "demo" / "demo.ipynb", as_version=4)
     text = json.dumps(notebook)
     assert "BEGIN SOLUTION" not in text and "i * i" not in text
     assert "BEGIN HIDDEN TESTS" not in text and "squares(5)" not in text
     assert "raise NotImplementedError()" in text
     assert "assert squares(3) == [0, 1, 4]" in text
-    assert zipfile.ZipFile(result.zip_path).namelist() == ["demo/demo.ipynb"]
+    assert zipfile.ZipFile(out / "demo.zip").namelist() == ["demo/demo.ipynb"]
     assert (course_dir / "gradebook.db").is_file()
 
 
