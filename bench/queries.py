@@ -2,7 +2,7 @@
 
 For each hub: serve it with gunicorn (as in the ingestion benchmark), register the device
 through the API, post one reading per sensor through the API (to check the seeded rows
-look like the hub's own), then seed 1,000,000 readings (50,000 in quick mode) straight into
+look like the hub's own), then seed 1,000,000 readings (20,000 in quick mode) straight into
 the hub's readings table with `sqlite3.executemany`. The three queries are timed over HTTP
 with one keep-alive httpx client (median of N requests, after two warm-ups), first with the
 hub's indexes, then with them dropped.
@@ -173,8 +173,8 @@ def measure_hub(hub: str, tmp: Path, count: int, reps: int, budget_s: float) -> 
 
 def run(mode: Mode, *, hubs: tuple[str, ...] = HUBS) -> dict:
     """Time the queries on each hub and return the section's JSON."""
-    count = mode.pick(1_000_000, 50_000)
-    reps, budget_s = mode.pick(20, 5), mode.pick(6.0, 1.5)
+    count = mode.pick(1_000_000, 20_000)
+    reps, budget_s = mode.pick(20, 3), mode.pick(6.0, 1.0)
     results: list[dict] = []
     dropped: dict[str, list[str]] = {}
     seeding: dict[str, float] = {}

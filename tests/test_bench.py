@@ -5,12 +5,13 @@ No timing here: speed is measured by `make bench`, not asserted by tests.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import httpx
 import pytest
 
-from bench import baseline_wsgi, report, run
+from bench import baseline_wsgi, feedback, queries, report, run, simulation
 from bench.loadgen import WRK_SCRIPT, parse_wrk, to_seconds
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -221,3 +222,58 @@ def test_baseline_refuses_what_the_contract_refuses(baseline, body, key, status)
     answer = post(baseline, body, key)
     assert answer.status_code == status
     assert set(answer.json()["error"]) == {"code", "message", "details"}
+
+
+@pytest.mark.parametrize(
+    ("output", "counts", "seconds"),
+    [
+        ("....\n5 passed, 241 deselected in 2.30s\n", {"passed": 5, "deselected": 241}, 2.3),
+        (
+            "===== 3 failed, 240 passed, 1 error in 12.01s (0:00:12) =====\n",
+            {"failed": 3, "passed": 240, "error": 1},
+            12.01,
+        ),
+        ("Total: 12/325 points, 10/246 tests passed.\n", {"passed": 10, "failed": 236}, None),
+        ("ImportError: no module named hub\n", {}, None),
+    ],
+    ids=["pytest-quiet", "pytest-borders", "grader-check", "nothing-ran"],
+)
+def test_feedback_reads_pytest_and_grader_check_summaries(output, counts, seconds):
+    assert feedback.summarise(output) == (counts, seconds)
+
+
+def test_fleet_summary_line_is_parsed():
+    line = "generated 412, sent 415, acknowledged 412, retried 3, queued 0, lost 0"
+    found = {kind: int(n) for kind, n in simulation.SUMMARY.findall(line)}
+    assert found == {
+        "generated": 412,
+        "sent": 415,
+        "acknowledged": 412,
+        "retried": 3,
+        "queued": 0,
+        "lost": 0,
+    }
+
+
+def test_seeded_times_look_like_the_hubs_own():
+    assert queries.time_format("2026-01-01 00:00:00.123456") == (" ", "")
+    assert queries.time_format("2026-01-01T00:00:00+00:00") == ("T", "+00:00")
+    rows = list(queries.seed_rows("room", 5, " ", ""))
+    assert [row[1] for row in rows] == ["humidity", "light", "motion", "temperature", "humidity"]
+    assert rows[1][4] == "2026-01-01 00:00:01.123456"
+    assert [row[6] for row in rows] == [0, 1, 2, 3, 4]
+
+
+def test_drop_indexes_keeps_the_unique_constraint(tmp_path):
+    db = sqlite3.connect(tmp_path / "hub.sqlite3")
+    db.executescript(baseline_wsgi.SCHEMA)
+    dropped = queries.drop_indexes(db, "readings")
+    left = [
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='readings'"
+        )
+    ]
+    db.close()
+    assert sorted(dropped) == ["readings_device_sensor_time"]
+    assert left == ["sqlite_autoindex_readings_1"]
