@@ -163,6 +163,9 @@ def grade_project(
         feedback=feedback, submission_sha256=hash_tree(submission),
         suite_version=suite.version, max_score=None, status=status,
         server_log_tail=report.get("log_tail", ""), duration=time.monotonic() - started)
+    if status == "error":  # for the instructor: why the grader could not grade
+        result["grader_log"] = (report.get("pytest_output_tail", "")[-2000:]
+                                + report.get("runner_output", "")[-2000:])
     shutil.rmtree(private, ignore_errors=True)
     return result
 

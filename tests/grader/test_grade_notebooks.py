@@ -13,7 +13,11 @@ from grader.course import Course
 from grader.feedback import feedback_path
 from grader.results import read_result, results_path
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    # nbgrader 0.9's gradebook adds submissions in a way SQLAlchemy 2 warns about.
+    pytest.mark.filterwarnings("ignore:Object of type <Submitted:sqlalchemy.exc.SAWarning"),
+]
 
 
 def submit(course: Course, student: str, solution: str | None = None) -> None:

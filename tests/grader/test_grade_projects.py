@@ -39,11 +39,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
 
 
 @pytest.fixture(scope="module")
-def course_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def course_dir(tmp_path_factory: pytest.TempPathFactory, course: Course) -> Path:
     """A course directory with one submission of each kind, one student each."""
     root = tmp_path_factory.mktemp("course")
     for name in NAMES:
-        build(name, root / "submitted" / name / ASSIGNMENT, course_dir=root, student=name)
+        build(name, root / "submitted" / name / ASSIGNMENT, course_dir=root, student=name,
+              contract=course.get(ASSIGNMENT).contract)
     return root
 
 
@@ -162,7 +163,7 @@ def test_the_hidden_tests_cannot_be_read(results: dict) -> None:
     """Both the course's suite and the grader's copy are out of the student's reach."""
     log = results["reads-hidden-tests"]["server_log_tail"]
     probes = [line for line in log.splitlines() if line.startswith("PROBE")]
-    assert any("starter/contract/hidden: PermissionError 13" in p for p in probes), log
+    assert any("contract/hidden: PermissionError 13" in p for p in probes), log
     assert any("/suite: PermissionError 13" in p for p in probes), log
     assert not any("LISTED" in p or "READ" in p for p in probes), probes
 

@@ -86,7 +86,7 @@ _WSGI_PATCHES: dict[str, str] = {
                 print(f"PROBE {path}: {type(exc).__name__} {exc.errno}", flush=True)
 
         def _snoop():
-            _try("{repo}/starter/contract/hidden")
+            _try("{contract}/hidden")
             for _ in range(200):
                 for pid in os.listdir("/proc"):
                     try:
@@ -175,7 +175,7 @@ def snapshot_course(root: Path) -> Course:
 
 
 def build(name: str, dest: Path, *, course_dir: Path, student: str,
-          assignment: str = "flask-hub") -> Path:
+          assignment: str = "flask-hub", contract: Path = REPO / "starter" / "contract") -> Path:
     """Copy the Flask starter to dest and apply the patch called name; return dest."""
     shutil.copytree(STARTER, dest, ignore=shutil.ignore_patterns(
         "__pycache__", "*.pyc", "instance", "*.sqlite3"))
@@ -189,7 +189,7 @@ def build(name: str, dest: Path, *, course_dir: Path, student: str,
         return dest
     patch = textwrap.dedent(_WSGI_PATCHES[name])
     for key, value in (("{course_dir}", str(course_dir)), ("{student}", student),
-                       ("{assignment}", assignment), ("{repo}", str(REPO)),
+                       ("{assignment}", assignment), ("{contract}", str(contract)),
                        ("FORGED", repr(FORGED_SCORE))):
         patch = patch.replace(key, value)
     wsgi = dest / "wsgi.py"
