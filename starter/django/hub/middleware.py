@@ -35,6 +35,5 @@ class BodySizeLimitMiddleware:
                 413,
                 f"The request body is larger than {limit} bytes.",
                 {"max_bytes": limit},
-                headers={"Connection": "close"},
             )
         return self.get_response(request)

@@ -18,8 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         """The address and port, as for runserver."""
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--noreload",
+            action="store_false",
+            dest="use_reloader",
+            help="Do not restart the server when a file changes (one process, easy to stop).",
+        )
 
-    def handle(self, *args, addrport: str, **options) -> None:
+    def handle(self, *args, addrport: str, use_reloader: bool, **options) -> None:
         """Once in the parent process (not again in the autoreloader's child): migrate, print."""
         if os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             call_command("migrate", interactive=False, verbosity=0)
@@ -28,4 +34,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Admin token: {settings.HUB_ADMIN_TOKEN}")
             self.stdout.write(f"Try:         curl http://{addrport}/api/v1/health")
             self.stdout.write("Admin site:  /admin/ (python manage.py createsuperuser first)")
-        call_command("runserver", addrport)
+        call_command("runserver", addrport, use_reloader=use_reloader)
