@@ -152,6 +152,7 @@ def stored_reading(db: sqlite3.Connection, device_id: str, seq: int) -> dict:
     return reading_json(row[0], row[1:])
 
 
+# --8<-- [start:handle]
 def handle(environ: dict) -> tuple[str, object]:
     """Route, authorize, validate and store; return the status and the JSON answer."""
     match = PATH.match(environ.get("PATH_INFO", ""))
@@ -178,6 +179,9 @@ def handle(environ: dict) -> tuple[str, object]:
     if batch:
         return status, {"readings": stored, "created": created, "replayed": len(items) - created}
     return status, stored[0]
+
+
+# --8<-- [end:handle]
 
 
 def app(environ: dict, start_response) -> list[bytes]:

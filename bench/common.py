@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -40,6 +41,13 @@ class Mode:
 def say(message: str) -> None:
     """Print one progress line, prefixed with the time since the run started."""
     console.print(f"[dim]{time.monotonic() - _START:6.1f}s[/dim] {message}")
+
+
+def warn(message: str) -> None:
+    """Print a problem in red, as plain text (an error message may contain [brackets])."""
+    console.print(
+        Text(f"{time.monotonic() - _START:6.1f}s ", style="dim") + Text(message, style="red")
+    )
 
 
 def step(what: str, allowed_s: float) -> None:

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import ROOT, VENV_BIN, Mode, say, step
+from bench.common import ROOT, VENV_BIN, Mode, say, step, warn
 
 NOTEBOOK_COURSE = ROOT / "tests" / "grader" / "fixtures" / "notebook-demo"
 NOTEBOOK_ASSIGNMENT = "demo"
@@ -137,7 +137,7 @@ def run(mode: Mode) -> dict:
     """Time project grading and notebook autograding; return the section's JSON."""
     rows: list[dict] = []
     errors: dict[str, str] = {}
-    plan = mode.pick([(1, 4), (2, 6)], [(2, 2)])
+    plan = mode.pick([(1, 3), (2, 4)], [(2, 2)])
     for assignment, hub in (("flask-hub", "flask"), ("django-hub", "django")):
         for jobs, copies in plan:
             step(f"grading: {copies} copies of {assignment} at -j {jobs}", mode.pick(120, 30))
@@ -145,7 +145,7 @@ def run(mode: Mode) -> dict:
                 figures = grade_projects(assignment, copies, jobs, mode.pick(300, 60))
             except (RuntimeError, OSError, ValueError, subprocess.TimeoutExpired) as err:
                 errors[f"{assignment} -j {jobs}"] = str(err)
-                say(f"[red]  {str(err)[:300]}[/red]")
+                warn(f"  {str(err)[:300]}")
                 continue
             rows.append({"what": f"{hub} hub, -j {jobs}", "hub": hub, "jobs": jobs, **figures})
     copies = mode.pick(5, 1)

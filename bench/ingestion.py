@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from bench import loadgen
-from bench.common import Mode, median, say, step
+from bench.common import Mode, median, say, step, warn
 from bench.servers import HUBS, Served, serve
 
 BATCH = 100
@@ -145,7 +145,7 @@ def start_servers(
             served[name] = stack.enter_context(serve(name, tmp))
         except (RuntimeError, OSError, sqlite3.Error, httpx.HTTPError) as err:
             errors[name] = f"{type(err).__name__}: {err}"
-            say(f"[red]  {name} failed to start: {errors[name][:300]}[/red]")
+            warn(f"  {name} failed to start: {errors[name][:300]}")
     return served
 
 
@@ -181,7 +181,7 @@ def run(mode: Mode, *, servers: tuple[str, ...] = SERVERS) -> dict:
                 rows += measure_case(served, index, kind, batch, slice_s, rounds, wrk)
             except (RuntimeError, OSError, ValueError) as err:
                 errors[kind] = f"{type(err).__name__}: {err}"
-                say(f"[red]  {kind} failed: {errors[kind][:300]}[/red]")
+                warn(f"  {kind} failed: {errors[kind][:300]}")
         check_stored(served, rows)
     add_ratios(rows)
     return {

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from bench.common import RESULTS, ROOT, console, read_result
 
@@ -169,6 +170,14 @@ def target_checks(results: dict[str, dict]) -> list[tuple[str, str, bool | None]
     return checks
 
 
+def last_line(message: str) -> str:
+    """The most telling line of an error: the last non-empty one (a traceback's exception)."""
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else ""
+    return f"{lines[0].rstrip(':')} … {lines[-1]}"
+
+
 def status_table(results: dict[str, dict]) -> Table:
     """Which benchmark ran, when, how long it took, and what went wrong."""
     table = Table("Runs", ["benchmark", "mode", "status", "seconds", "problem"])
@@ -177,10 +186,10 @@ def status_table(results: dict[str, dict]) -> Table:
         if data is None:
             table.rows.append([name, "—", "not run", "—", ""])
             continue
-        problems = [data.get("error") or ""] + [
-            f"{k}: {v}" for k, v in data.get("errors", {}).items()
+        problems = [last_line(data.get("error") or "")] + [
+            f"{k}: {last_line(v)}" for k, v in data.get("errors", {}).items()
         ]
-        problem = "; ".join(p for p in problems if p).replace("\n", " ").replace("|", "\\|")
+        problem = "; ".join(p for p in problems if p).replace("|", "\\|")
         table.rows.append(
             [
                 name,
@@ -249,13 +258,12 @@ def to_markdown(tables: list[Table], heading: str) -> str:
 
 def to_rich(table: Table) -> RichTable:
     """One table for the terminal."""
-    rich = RichTable(
-        title=table.title, caption="\n".join(table.notes) or None, title_justify="left"
-    )
+    caption = Text("\n".join(table.notes)) if table.notes else None
+    rich = RichTable(title=table.title, caption=caption, title_justify="left")
     for index, header in enumerate(table.headers):
         rich.add_column(header, justify="left" if index == 0 else "right")
-    for row in table.rows:
-        rich.add_row(*[cell.replace("**", "") for cell in row])
+    for row in table.rows:  # Text, not markup: cells may hold [brackets] from error messages
+        rich.add_row(*[Text(cell.replace("**", "")) for cell in row])
     return rich
 
 
@@ -298,3 +306,10 @@ def build(
             shutil.copy2(source, PUBLISHED / source.name)
         console.print(f"published to {PUBLISHED.relative_to(ROOT)}/")
     return path
+
+
+if __name__ == "__main__":
+    # `python -m bench.report [--publish]`: rebuild the table and plots from the JSON.
+    import sys
+
+    build(publish="--publish" in sys.argv[1:])

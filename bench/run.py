@@ -20,8 +20,11 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from rich.markup import escape  # noqa: E402
+
 from bench import report  # noqa: E402
 from bench.common import RESULTS, Mode, Unavailable, say, write_result  # noqa: E402
+from bench.report import last_line  # noqa: E402
 
 # The order matters: ingestion and queries start servers and want the machine quiet;
 # grading and the feedback loop run whole test suites; simulation is cheapest, so last.
@@ -49,7 +52,7 @@ def run_section(name: str, mode: Mode) -> dict:
     colour = {"ok": "green", "unavailable": "yellow"}.get(record["status"], "red")
     say(
         f"[{colour}]{name}: {record['status']}[/{colour}] in {record['duration_s']} s"
-        + (f" — {record['error']}" if record.get("error") else "")
+        + (f" — {escape(last_line(record['error']))}" if record.get("error") else "")
     )
     return record
 

@@ -277,3 +277,11 @@ def test_drop_indexes_keeps_the_unique_constraint(tmp_path):
     db.close()
     assert sorted(dropped) == ["readings_device_sensor_time"]
     assert left == ["sqlite_autoindex_readings_1"]
+
+
+def test_runs_table_shows_the_telling_line_of_a_traceback_and_survives_brackets():
+    error = "grader check failed:\nTraceback...\n  File x\nMarkupError: closing tag '[/api/v1/x]'"
+    results = {"feedback": {"status": "failed", "quick": True, "errors": {"check": error}}}
+    row = next(r for r in report.status_table(results).rows if r[0] == "feedback")
+    assert row[-1] == "check: grader check failed … MarkupError: closing tag '[/api/v1/x]'"
+    report.console.print(report.to_rich(report.status_table(results)))  # no MarkupError
