@@ -52,7 +52,29 @@ def bench_projects(copies: int, jobs: int, console: Console) -> dict[str, Any]:
     full = sum(1 for r in results if r["score"] == r["max_score"] and r["status"] == "graded")
     return {"hub": "flask", "what": f"grader grade, {copies} Flask submissions, -j {jobs}",
             "submissions": copies, "jobs": jobs, "wall_seconds": round(wall, 2),
-            "seconds_per_submission": round(wall / copies, 3), "full_marks": full}
+            "seconds_per_submission": round(wall / copies, 3), "full_marks": full,
+            "mean_timings": mean_timings(results), "lost": lost_tests(results)}
+
+
+def mean_timings(results: list[dict[str, Any]]) -> dict[str, float]:
+    """Average each entry of the results' `timings` over the submissions."""
+    sums: dict[str, float] = {}
+    for result in results:
+        for name, value in result.get("timings", {}).items():
+            sums[name] = sums.get(name, 0.0) + value
+    return {name: round(total / max(len(results), 1), 3) for name, total in sums.items()}
+
+
+def lost_tests(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every test a submission did not pass, and every status-error, for the record."""
+    lost = []
+    for result in results:
+        if result["status"] != "graded":
+            lost.append({"student": result["student"], "status": result["status"],
+                         "feedback": result["feedback"]})
+        lost += [{"student": result["student"], "test": t["name"], "outcome": t["outcome"],
+                  "message": t["message"]} for t in result["tests"] if not t["passed"]]
+    return lost
 
 
 def bench_notebooks(count: int, console: Console) -> dict[str, Any]:

@@ -19,6 +19,7 @@ Two more options serve the sandbox:
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="fail a test phase that runs longer than S seconds (0: no limit)")
     group.addoption("--grader-not-run", metavar="REASON", default=None,
                     help="collect the tests but run none; record each as failed with REASON")
+    group.addoption("--grader-go-fd", metavar="FD", type=int, default=None,
+                    help="after collecting, wait for a line on FD: 'go', or 'not_run REASON'")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,7 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): how many points a contract test is worth")
     config.addinivalue_line("markers", "hint(text): what to check when the test fails")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
-    if config.getoption("--grader-results") or config.getoption("--grader-not-run"):
+    if (config.getoption("--grader-results") or config.getoption("--grader-not-run")
+            or config.getoption("--grader-go-fd") is not None):
         config.pluginmanager.register(Recorder(config), "grader-recorder")
 
 
@@ -92,11 +96,17 @@ class Recorder:
         self.timeout = float(config.getoption("--grader-test-timeout") or 0)
         self.records: dict[str, dict[str, Any]] = {}
         self.collect_errors: list[str] = []
+        self.marks: dict[str, float] = {"configured_at": time.time()}
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         """Record every collected test as not run yet; with --grader-not-run, run none."""
         root = Path(str(self.config.rootpath))
+        self.marks["collected_at"] = time.time()
+        go_fd = self.config.getoption("--grader-go-fd")
+        if go_fd is not None:
+            self.not_run = wait_for_go(go_fd) or self.not_run
+            self.marks["go_at"] = time.time()
         for item in items:
             self.records[item.nodeid] = {
                 "nodeid": item.nodeid,
@@ -168,7 +178,19 @@ class Recorder:
             "tests": list(self.records.values()),
             "collect_errors": self.collect_errors,
             "exitstatus": int(exitstatus),
+            "marks": {**self.marks, "finished_at": time.time()},
         })
+
+
+def wait_for_go(fd: int) -> str | None:
+    """Block until the sandbox runner says go (None) or why no test may run (the reason)."""
+    with open(fd, encoding="utf-8", closefd=True) as stream:
+        line = stream.readline().strip()
+    if line == "go":
+        return None
+    if line.startswith("not_run "):
+        return line.removeprefix("not_run ")
+    return "not run: the grader stopped before the server was ready"
 
 
 class _alarm:  # noqa: N801 - used like a function

@@ -147,11 +147,13 @@ def grade_project(
     uid = lease.uid if lease else None
     private = make_private_dir(workspace.private, student)
     box = make_sandbox_dir(workspace.boxes, student, submission, uid)
+    copied = time.monotonic()
     try:
         spec = build_spec(course, assignment, course_dir, suite, caps, limits, private, box, uid)
         report = run_job(spec, private, caps, limits)
         raw = _read_json(Path(spec.pytest_results))
     finally:
+        ended = time.monotonic()
         if lease:
             lease.release()
         shutil.rmtree(box, ignore_errors=True)
@@ -163,11 +165,30 @@ def grade_project(
         feedback=feedback, submission_sha256=hash_tree(submission),
         suite_version=suite.version, max_score=None, status=status,
         server_log_tail=report.get("log_tail", ""), duration=time.monotonic() - started)
+    result["timings"] = job_timings(report, raw, copied - started, time.monotonic() - ended)
     if status == "error":  # for the instructor: why the grader could not grade
         result["grader_log"] = (report.get("pytest_output_tail", "")[-2000:]
                                 + report.get("runner_output", "")[-2000:])
     shutil.rmtree(private, ignore_errors=True)
     return result
+
+
+def job_timings(report: dict[str, Any], raw: dict[str, Any] | None, copy: float,
+                cleanup: float) -> dict[str, float]:
+    """Where a job's seconds went: sandbox set-up, server start, the suite, teardown."""
+    timings = {"copy_submission": copy}
+    if "runner_started_at" in report:
+        timings["sandbox_launch"] = report["runner_started_at"] - report["launched_at"]
+    timings.update(report.get("timings", {}))
+    marks = (raw or {}).get("marks", {})
+    if "collected_at" in marks and "suite_started_at" in report:
+        timings["suite_startup"] = marks["collected_at"] - report["suite_started_at"]
+        go_at = marks.get("go_at", marks["collected_at"])
+        timings["suite_waits_for_server"] = go_at - marks["collected_at"]
+        timings["suite_tests"] = marks["finished_at"] - go_at
+    timings["runner_total"] = report.get("elapsed", 0.0)
+    timings["cleanup"] = cleanup
+    return {name: round(value, 3) for name, value in timings.items()}
 
 
 def build_spec(course: Course, assignment: Assignment, course_dir: Path, suite: TrustedSuite,

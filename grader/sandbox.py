@@ -262,6 +262,7 @@ def run_job(spec: JobSpec, private_dir: Path, caps: SandboxCaps, limits: Limits)
         runner = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc",
                   "--", *runner]
     started = time.monotonic()
+    launched_at = time.time()
     proc = subprocess.Popen(runner, cwd=private_dir, env=clean_env({"HOME": str(private_dir)}),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, start_new_session=True,
@@ -283,7 +284,7 @@ def run_job(spec: JobSpec, private_dir: Path, caps: SandboxCaps, limits: Limits)
     report = _read_report(Path(spec.report))
     report.update(runner_exit=proc.returncode, wall_timeout=timed_out,
                   runner_output=output.decode("utf-8", "replace")[-4000:],
-                  elapsed=time.monotonic() - started)
+                  elapsed=time.monotonic() - started, launched_at=launched_at)
     return report
 
 

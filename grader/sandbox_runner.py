@@ -40,6 +40,7 @@ from typing import Any
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
 _MS_BIND, _MS_MOVE, _MS_REC = 4096, 8192, 16384
 _SIOCGIFFLAGS, _SIOCSIFFLAGS, _IFF_UP = 0x8913, 0x8914, 0x1
+_PR_SET_CHILD_SUBREAPER = 36
 
 
 class OutputDrain(threading.Thread):
@@ -211,8 +212,9 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def kill_uid_here(uid: int | None) -> None:
-    """Kill every process of the sandbox uid (kill(-1) as that uid), until none is left."""
+    """Kill every process of the sandbox uid (kill(-1) as that uid) and reap them all."""
     if uid is None:
+        reap_orphans()
         return
     for _ in range(50):
         pid = os.fork()
@@ -225,9 +227,21 @@ def kill_uid_here(uid: int | None) -> None:
             finally:
                 os._exit(0)
         os.waitpid(pid, 0)
+        reap_orphans()
         if not any(_uid_of(p) == uid for p in os.listdir("/proc") if p.isdigit()):
             return
-        time.sleep(0.02)
+        time.sleep(0.01)
+
+
+def reap_orphans() -> None:
+    """Collect every child that has ended (as PID 1 or subreaper, orphans are ours)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
 
 
 def _uid_of(pid: str) -> int | None:
@@ -249,14 +263,23 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     """Do the whole job; return the report."""
     limits = spec["limits"]
     events: list[str] = []
-    report: dict[str, Any] = {"events": events}
+    timings: dict[str, float] = {}
+    report: dict[str, Any] = {"events": events, "timings": timings,
+                              "runner_started_at": time.time()}
+    mark = time.monotonic()
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     if spec["netns"]:
         report["hidden_paths"] = hide_paths(spec["hide"])
         report["exposed"] = expose(spec["expose"], os.path.dirname(spec["report"]))
         bring_up_loopback()
+    timings["namespace_setup"] = round(time.monotonic() - mark, 3)
+    # The trusted pytest starts now and collects while the server starts; it runs no test
+    # before the go line on its pipe (or records every test as not run).
+    suite = Suite(spec)
+    report["suite_started_at"] = time.time()
     log = bytearray()
     t0 = time.monotonic()
-    proc = None
+    proc, drain = None, None
     state = "prepare_failed"
     if run_prepare(spec, events, log):
         proc = start_student(spec, spec["server"])
@@ -265,19 +288,18 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
         url = f"http://127.0.0.1:{spec['port']}{spec['health_path']}"
         state = wait_healthy(proc, url, limits["startup_seconds"])
     report["startup"] = state
-    report["startup_seconds"] = round(time.monotonic() - t0, 3)
-    pytest_argv = list(spec["pytest"])
-    if state != "ok":
-        if proc is not None:
-            report["server_exit"] = describe_exit(proc.poll())
-            stop(proc)
-        pytest_argv += [spec["not_run_flag"], _not_run_reason(state, report, limits)]
+    report["startup_seconds"] = timings["server_start"] = round(time.monotonic() - t0, 3)
+    if state != "ok" and proc is not None:
+        report["server_exit"] = describe_exit(proc.poll())
+        stop(proc)
+    suite.go(None if state == "ok" else _not_run_reason(state, report, limits))
     t1 = time.monotonic()
     budget = limits["wall_seconds"] - (time.monotonic() - t0) - 10
-    code, output, cut = run_suite(pytest_argv, spec, budget)
-    report["suite_seconds"] = round(time.monotonic() - t1, 3)
+    code, output, cut = suite.finish(budget)
+    report["suite_seconds"] = timings["suite_after_start"] = round(time.monotonic() - t1, 3)
     report["pytest_exit"], report["suite_cut_short"] = code, cut
     report["pytest_output_tail"] = output[-3000:]
+    t2 = time.monotonic()
     if proc is not None:
         report["server_alive_after_suite"] = proc.poll() is None
         report["server_exit"] = report.get("server_exit") or describe_exit(proc.poll())
@@ -285,30 +307,52 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     if proc is not None:
         stop(proc)
     kill_uid_here(spec["uid"])
-    if proc is not None:
+    if drain is not None:
         drain.join(timeout=2)
         log += drain.buffer
         report["log_bytes"] = drain.total
     report["log_tail"] = bytes(log[-limits["log_tail_bytes"]:]).decode("utf-8", "replace")
+    timings["teardown"] = round(time.monotonic() - t2, 3)
     return report
 
 
-def run_suite(argv: list[str], spec: dict[str, Any], budget: float) -> tuple[int, str, bool]:
-    """Run the trusted pytest; past the budget, interrupt it so it still writes its results."""
-    proc = subprocess.Popen(argv, cwd=spec["pytest_cwd"], env=spec["pytest_env"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    try:
-        output, _ = proc.communicate(timeout=max(budget, 5))
-        return proc.returncode, output.decode("utf-8", "replace"), False
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)  # pytest finishes the session and the plugin writes
-    try:
-        output, _ = proc.communicate(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        output, _ = proc.communicate()
-    return proc.returncode, output.decode("utf-8", "replace"), True
+class Suite:
+    """The trusted pytest, started at once and held before its first test by a pipe."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        read_end, self._go = os.pipe()
+        argv = [*spec["pytest"], "--grader-go-fd", str(read_end)]
+        self.proc = subprocess.Popen(argv, cwd=spec["pytest_cwd"], env=spec["pytest_env"],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, pass_fds=(read_end,))
+        os.close(read_end)
+        self.output = OutputDrain(self.proc.stdout, 8192)
+        self.output.start()
+
+    def go(self, not_run: str | None) -> None:
+        """Let the tests run, or tell pytest to record each as not run with a reason."""
+        line = "go\n" if not_run is None else f"not_run {not_run}\n"
+        try:
+            os.write(self._go, line.encode())
+        except BrokenPipeError:  # pytest already ended (it failed to start): it says why
+            pass
+        os.close(self._go)
+
+    def finish(self, budget: float) -> tuple[int, str, bool]:
+        """Wait for pytest; past the budget, interrupt it so it still writes its results."""
+        cut = False
+        try:
+            self.proc.wait(timeout=max(budget, 5))
+        except subprocess.TimeoutExpired:
+            cut = True
+            self.proc.send_signal(signal.SIGINT)  # pytest ends the session; the plugin writes
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.output.join(timeout=2)
+        return self.proc.returncode, self.output.text(), cut
 
 
 def _not_run_reason(state: str, report: dict[str, Any], limits: dict[str, Any]) -> str:
