@@ -28,10 +28,11 @@ venv: $(STAMP) ## create or update .venv from pyproject.toml
 lab: venv ## open the course in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir="$(if $(wildcard notebooks/*/*.ipynb),notebooks,.)"
 
-test: venv ## run every test: the project's, and the contract suite against each hub
+test: venv ## run every test: the project's, the contract suite against each hub, quick benchmarks
 	$(PY) -m pytest starter/contract --backend flask
 	$(PY) -m pytest starter/contract --backend django
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory bench QUICK=1
 
 lint: venv ## ruff over the whole repository
 	$(BIN)/ruff check .
