@@ -114,6 +114,16 @@ def grade_copies(assignment: str, copies: int, jobs: int) -> dict:
         "mean_score": sum(r["score"] for r in graded) / max(len(graded), 1),
         "max_score": results[0]["max_score"] if results else None,
         "tests_failed": lost,
+        "not_graded": [
+            {
+                "student": r["student"],
+                "status": r["status"],
+                "feedback": r.get("feedback"),
+                "grader_log": (r.get("grader_log") or "")[-800:],
+            }
+            for r in results
+            if r["status"] != "graded"
+        ],
     }
 
 
@@ -128,7 +138,8 @@ def grade_projects(assignment: str, copies: int, jobs: int, limit_s: float) -> d
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     if figures["graded"] != copies:
         raise RuntimeError(
-            f"{assignment}: the grader graded {figures['graded']} of {copies} copies"
+            f"{assignment}: the grader graded {figures['graded']} of {copies} copies;"
+            f" the others: {json.dumps(figures['not_graded'])[:1500]}"
         )
     return figures
 
