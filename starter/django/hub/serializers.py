@@ -24,7 +24,7 @@ MAX_BATCH = 500
 MAX_FUTURE = timedelta(minutes=5)
 MAX_SEQ = 2**63 - 1
 RFC3339 = re.compile(
-    r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z", re.IGNORECASE
+    r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,32})?(Z|[+-]\d{2}:\d{2})\Z", re.IGNORECASE
 )
 
 
@@ -39,7 +39,7 @@ def parse_timestamp(text: Any) -> datetime:
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
         return moment.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise ValueError(f"{text} is not a real time.") from None
+        raise ValueError(f"{text} is not a time the hub can store (0001 to 9999, UTC).") from None
 
 
 def format_timestamp(moment: datetime | None) -> str | None:
