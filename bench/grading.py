@@ -114,6 +114,7 @@ def grade_copies(assignment: str, copies: int, jobs: int) -> dict:
         "mean_score": sum(r["score"] for r in graded) / max(len(graded), 1),
         "max_score": results[0]["max_score"] if results else None,
         "tests_failed": lost,
+        "mean_timings": mean_timings(graded),
         "not_graded": [
             {
                 "student": r["student"],
@@ -125,6 +126,15 @@ def grade_copies(assignment: str, copies: int, jobs: int) -> dict:
             if r["status"] != "graded"
         ],
     }
+
+
+def mean_timings(results: list[dict]) -> dict[str, float]:
+    """The grader's per-job timing breakdown (`timings` in results.json), averaged."""
+    totals: dict[str, list[float]] = {}
+    for result in results:
+        for name, value in (result.get("timings") or {}).items():
+            totals.setdefault(name, []).append(value)
+    return {name: round(sum(values) / len(values), 3) for name, values in totals.items()}
 
 
 def grade_projects(assignment: str, copies: int, jobs: int, limit_s: float) -> dict:
@@ -142,6 +152,21 @@ def grade_projects(assignment: str, copies: int, jobs: int, limit_s: float) -> d
             f" the others: {json.dumps(figures['not_graded'])[:1500]}"
         )
     return figures
+
+
+def timing_notes(rows: list[dict]) -> list[str]:
+    """One line per project row: where a job's time goes (the grader's breakdown)."""
+    notes = []
+    for row in rows:
+        timings = {k: v for k, v in row.get("mean_timings", {}).items() if k != "job_total"}
+        if timings:
+            top = sorted(timings.items(), key=lambda item: -item[1])[:4]
+            parts = ", ".join(f"{name} {value:.1f} s" for name, value in top)
+            notes.append(
+                f"{row['what']}: a job takes {row['mean_timings'].get('job_total', 0):.1f} s;"
+                f" mostly {parts}."
+            )
+    return notes
 
 
 def run(mode: Mode) -> dict:
@@ -170,7 +195,10 @@ def run(mode: Mode) -> dict:
     return {
         "rows": rows,
         "errors": errors,
-        "notes": ["Projects: black-box over HTTP in the grader's sandbox, a fresh database each."],
+        "notes": [
+            "Projects: black-box over HTTP in the grader's sandbox, a fresh database each.",
+            *timing_notes(rows),
+        ],
     }
 
 

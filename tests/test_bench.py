@@ -96,6 +96,7 @@ def sample_results() -> dict[str, dict]:
         for i, ms in (("contract", 12.5), ("dropped", 250.0))
         for q in ("latest", "window", "stats")
     ]
+    queries.append({"server": "flask", "indexes": "covering", "query": "stats", "median_ms": 3.25})
     return {
         "ingestion": {
             "status": "ok",
@@ -140,6 +141,10 @@ def test_targets_say_which_were_reached():
     assert checks["django: batch ingestion > 5,000 readings/s"] is False
     assert checks["flask: stats over the stored readings < 100 ms"] is True
     assert checks["flask: grading < 2 s per submission"] is True
+    measured = {target: text for target, text, _ in report.target_checks(sample_results())}
+    assert measured["flask: stats over the stored readings < 100 ms"] == (
+        "12.5 ms (covering index: 3.2 ms)"
+    )
     assert checks["django: grading < 2 s per submission"] is None
 
 
@@ -148,6 +153,7 @@ def test_markdown_report_has_every_table_and_the_failures():
     for title in ("Ingestion", "Queries (median ms per request)", "Grading", "Targets", "Runs"):
         assert f"### {title}" in text
     assert "| stats of one sensor | 12.5 | 250.0 | 12.5 | 250.0 |" in text
+    assert "(device, sensor, recorded_at, value): flask 3.2 ms." in text
     assert "| grading | full | failed | — | django: boom |" in text
     assert "| simulation | — | not run | — |  |" in text
     header = next(line for line in text.splitlines() if line.startswith("| server"))
