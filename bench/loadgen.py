@@ -75,7 +75,12 @@ class LoadResult:
 
 
 def ensure_wrk() -> tuple[str | None, str]:
-    """Find wrk, installing Debian's package if we are root; return (path, note)."""
+    """Find wrk, installing Debian's package if we are root; return (path, note).
+
+    `BENCH_LOADGEN=python` in the environment skips wrk and uses the Python client.
+    """
+    if os.environ.get("BENCH_LOADGEN") == "python":
+        return None, "BENCH_LOADGEN=python"
     found = shutil.which("wrk")
     if found:
         return found, "wrk found"
