@@ -29,6 +29,14 @@ from bench.report import last_line  # noqa: E402
 # The order matters: ingestion and queries start servers and want the machine quiet;
 # grading and the feedback loop run whole test suites; simulation is cheapest, so last.
 SECTIONS = ("ingestion", "queries", "grading", "feedback", "simulation")
+EPILOG = """examples:
+  make bench                                   everything (~8 min on 2 cores), and publish
+  make bench QUICK=1                           everything, small (< 1 min): what CI runs
+  python -m bench.run --only ingestion,queries
+  python -m bench.report                       rebuild the table and plots from the JSON
+
+Results: bench/results/<benchmark>.json, table.md, ingestion.png, queries.png.
+Exit status 1 when a benchmark failed or could not run; the table shows why."""
 
 
 def run_section(name: str, mode: Mode) -> dict:
@@ -59,7 +67,12 @@ def run_section(name: str, mode: Mode) -> dict:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """The command line."""
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description="Run the benchmarks, then print and write one table and the plots.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
