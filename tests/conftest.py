@@ -23,7 +23,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_health(base_url: str, server: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+def wait_for_health(
+    base_url: str, server: subprocess.Popen, log: Path, timeout: float = 30.0
+) -> None:
     """Wait until GET /api/v1/health answers 200; fail with the server's output if it dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -52,13 +54,20 @@ def serve_hub(tmp_path: Path) -> Iterator[Callable[..., str]]:
 
     def start(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
         port = free_port()
-        full_env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
-                    "PYTHONUNBUFFERED": "1", **(env or {})}
+        full_env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
         log = tmp_path / f"server-{port}.log"
         logs.append(log.open("w"))
         server = subprocess.Popen(
-            [a.format(port=port) for a in argv], cwd=cwd, env=full_env,
-            stdout=logs[-1], stderr=subprocess.STDOUT,
+            [a.format(port=port) for a in argv],
+            cwd=cwd,
+            env=full_env,
+            stdout=logs[-1],
+            stderr=subprocess.STDOUT,
         )
         servers.append(server)
         base_url = f"http://127.0.0.1:{port}"
@@ -77,9 +86,15 @@ def serve_hub(tmp_path: Path) -> Iterator[Callable[..., str]]:
         log.close()
 
 
-def run_pytest(args: list[str], *, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_pytest(
+    args: list[str], *, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run pytest in a child process from the repository root; return what it printed."""
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=REPO, env={**os.environ, **(env or {})}, text=True, capture_output=True, timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        text=True,
+        capture_output=True,
+        timeout=timeout,
     )

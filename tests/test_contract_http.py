@@ -15,14 +15,35 @@ TOKEN = "contract-http-test-token"
 
 # How each hub is served: the command `make serve-<hub>` runs, on a port of our choosing.
 SERVERS = {
-    "flask": ([sys.executable, "-m", "flask", "--app", "wsgi", "serve-dev", "--host", "127.0.0.1",
-               "--port", "{port}"], REPO / "starter" / "flask"),
-    "django": ([sys.executable, "manage.py", "serve", "127.0.0.1:{port}", "--noreload"],
-               REPO / "starter" / "django"),
+    "flask": (
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "wsgi",
+            "serve-dev",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+        ],
+        REPO / "starter" / "flask",
+    ),
+    "django": (
+        [sys.executable, "manage.py", "serve", "127.0.0.1:{port}", "--noreload"],
+        REPO / "starter" / "django",
+    ),
     # how the grader runs a Django hub: migrate, then gunicorn (reading gunicorn.conf.py)
-    "django-gunicorn": (["sh", "-c", f"{sys.executable} manage.py migrate --noinput && exec "
-                         f"{sys.executable} -m gunicorn config.wsgi:application -b 127.0.0.1:{{port}}"],
-                        REPO / "starter" / "django"),
+    "django-gunicorn": (
+        [
+            "sh",
+            "-c",
+            f"{sys.executable} manage.py migrate --noinput && exec "
+            f"{sys.executable} -m gunicorn config.wsgi:application -b 127.0.0.1:{{port}}",
+        ],
+        REPO / "starter" / "django",
+    ),
 }
 
 
@@ -32,5 +53,7 @@ def test_contract_suite_passes_over_http(hub, serve_hub):
     argv, cwd = SERVERS[hub]
     base_url = serve_hub(argv, cwd, {"HUB_ADMIN_TOKEN": TOKEN})
     result = run_pytest(["starter/contract", "--backend", base_url, "--admin-token", TOKEN, "-q"])
-    assert result.returncode == 0, f"the contract suite failed against {hub} over HTTP:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"the contract suite failed against {hub} over HTTP:\n{result.stdout}\n{result.stderr}"
+    )
     assert " passed" in result.stdout and "points:" in result.stdout

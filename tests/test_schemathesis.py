@@ -20,7 +20,9 @@ BACKENDS = ["flask", "django"]
 BACKEND_ENV = "HUB_SCHEMATHESIS_BACKEND"
 CONTRACT = REPO / "starter" / "contract"
 TOKEN = "schemathesis-admin-token"
-MAX_EXAMPLES = 20  # per operation and test; with a fixed seed (derandomize) the run is the same each time
+MAX_EXAMPLES = (
+    20  # per operation and test; with a fixed seed (derandomize) the run is the same each time
+)
 
 
 @pytest.mark.slow
@@ -70,8 +72,9 @@ if os.environ.get(BACKEND_ENV):  # only in the child process started above
         with httpx.Client(transport=transport, base_url=hubcontract.WSGI_BASE_URL) as client:
             admin = {"Authorization": f"Bearer {TOKEN}"}
             device = hubcontract.create_device(client, admin, device_id="schemathesis-device")
-            command = client.post(f"{device.url}/commands", json={"name": "led", "value": "on"},
-                                  headers=admin)
+            command = client.post(
+                f"{device.url}/commands", json={"name": "led", "value": "on"}, headers=admin
+            )
             return {"device": device, "command_id": command.json()["id"]}
 
     # Only the document is read here; the app is built by the hub_under_test fixture.

@@ -98,9 +98,7 @@ def backend_of(config: pytest.Config) -> str:
 def admin_token_of(config: pytest.Config) -> str:
     """The admin token: --admin-token, else $HUB_ADMIN_TOKEN, else the development default."""
     return (
-        config.getoption("admin_token")
-        or os.environ.get("HUB_ADMIN_TOKEN")
-        or DEFAULT_ADMIN_TOKEN
+        config.getoption("admin_token") or os.environ.get("HUB_ADMIN_TOKEN") or DEFAULT_ADMIN_TOKEN
     )
 
 
@@ -266,7 +264,10 @@ def hub_app(hub_backend: str, admin_token: str, tmp_path_factory: pytest.TempPat
     if hub_backend not in IN_PROCESS_BACKENDS:
         yield None
         return
-    with fast_workdir(tmp_path_factory) as workdir, wsgi_app(hub_backend, workdir, admin_token) as app:
+    with (
+        fast_workdir(tmp_path_factory) as workdir,
+        wsgi_app(hub_backend, workdir, admin_token) as app,
+    ):
         yield app
 
 
@@ -326,8 +327,12 @@ def new_device_id(prefix: str = "t") -> str:
 
 
 def create_device(
-    client: httpx.Client, admin_headers: dict[str, str], *, name: str = "Test device",
-    kind: str = "arduino-uno", device_id: str | None = None,
+    client: httpx.Client,
+    admin_headers: dict[str, str],
+    *,
+    name: str = "Test device",
+    kind: str = "arduino-uno",
+    device_id: str | None = None,
 ) -> Device:
     """Create a device through the API and return it with its key."""
     device_id = device_id or new_device_id()
@@ -358,7 +363,9 @@ def device(
 
 
 @pytest.fixture(scope="session")
-def shared_device(client: httpx.Client, admin_headers: dict[str, str], hub_app: Any) -> Iterator[Device]:
+def shared_device(
+    client: httpx.Client, admin_headers: dict[str, str], hub_app: Any
+) -> Iterator[Device]:
     """One device for tests whose requests are all refused, so they store nothing in it."""
     made = create_device(client, admin_headers, device_id=new_device_id("shared"))
     yield made
@@ -390,7 +397,9 @@ def _validator(pointer: str) -> Callable[[Any], list[tuple[list, str]]]:
     from referencing.jsonschema import DRAFT202012
 
     registry = Registry().with_resource(OPENAPI_URI, DRAFT202012.create_resource(openapi()))
-    slow = Draft202012Validator(ref, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    slow = Draft202012Validator(
+        ref, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
     return lambda body: [(list(e.absolute_path), e.message) for e in slow.iter_errors(body)]
 
 
@@ -431,8 +440,12 @@ def schema_pointer(method: str, path: str, status: int) -> str:
     response = operation["responses"].get(str(status))
     if response is None:
         documented = ", ".join(operation["responses"])
-        raise AssertionError(f"{method} {template} never answers {status} (it answers {documented})")
-    node, where = _resolve(response, _pointer("paths", template, method.lower(), "responses", str(status)))
+        raise AssertionError(
+            f"{method} {template} never answers {status} (it answers {documented})"
+        )
+    node, where = _resolve(
+        response, _pointer("paths", template, method.lower(), "responses", str(status))
+    )
     if "content" not in node:
         return ""
     return where + _pointer("content", "application/json", "schema")
@@ -470,7 +483,9 @@ def json_body(response: httpx.Response) -> Any:
     try:
         return response.json()
     except ValueError as error:
-        raise AssertionError(f"the body is not valid JSON ({error})\n{describe(response)}") from None
+        raise AssertionError(
+            f"the body is not valid JSON ({error})\n{describe(response)}"
+        ) from None
 
 
 def expect(response: httpx.Response, status: int) -> Any:
@@ -511,12 +526,18 @@ def assert_error(response: httpx.Response, status: int, code: str | tuple[str, .
         )
     error = body["error"]
     if error["code"] not in codes:
-        raise AssertionError(f"expected error code {wanted}, got {error['code']!r}\n{describe(response)}")
+        raise AssertionError(
+            f"expected error code {wanted}, got {error['code']!r}\n{describe(response)}"
+        )
     return error
 
 
 def post_raw(
-    client: httpx.Client, url: str, content: bytes | str, *, headers: dict[str, str] | None = None,
+    client: httpx.Client,
+    url: str,
+    content: bytes | str,
+    *,
+    headers: dict[str, str] | None = None,
     content_type: str | None = "application/json",
 ) -> httpx.Response:
     """POST a body exactly as given (for bodies json= would refuse to build)."""

@@ -28,7 +28,9 @@ def test_ack_twice_is_409(client, admin_headers, device):
     command = queue(client, admin_headers, made)
     first = expect(ack(client, made, command["id"]), 200)
     assert_error(ack(client, made, command["id"], "failed"), 409, "conflict")
-    again = expect(client.get(f"{made.url}/commands", params={"status": "all"}, headers=made.headers), 200)
+    again = expect(
+        client.get(f"{made.url}/commands", params={"status": "all"}, headers=made.headers), 200
+    )
     assert again["commands"][0]["status"] == "done"
     assert again["commands"][0]["acked_at"] == first["acked_at"]
 
@@ -66,7 +68,9 @@ def test_ack_with_another_devices_key_is_403(client, admin_headers, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Ack bodies go through the same JSON checks: malformed JSON is 400 malformed_json.")
+@pytest.mark.hint(
+    "Ack bodies go through the same JSON checks: malformed JSON is 400 malformed_json."
+)
 def test_ack_with_malformed_json_is_400(client, admin_headers, device):
     made = device()
     command = queue(client, admin_headers, made)
@@ -75,17 +79,27 @@ def test_ack_with_malformed_json_is_400(client, admin_headers, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("status=failed and status=all filter the poll; all lists every command oldest first.")
+@pytest.mark.hint(
+    "status=failed and status=all filter the poll; all lists every command oldest first."
+)
 def test_poll_filters(client, admin_headers, device):
     made = device()
     ids = [queue(client, admin_headers, made, "led", v)["id"] for v in ("a", "b", "c")]
     expect(ack(client, made, ids[1], "failed"), 200)
     expect(ack(client, made, ids[2], "done"), 200)
+
     def listed(status):
-        response = client.get(f"{made.url}/commands", params={"status": status}, headers=made.headers)
+        response = client.get(
+            f"{made.url}/commands", params={"status": status}, headers=made.headers
+        )
         return [c["id"] for c in expect(response, 200)["commands"]]
+
     assert (listed("pending"), listed("failed"), listed("done"), listed("all")) == (
-        [ids[0]], [ids[1]], [ids[2]], ids)
+        [ids[0]],
+        [ids[1]],
+        [ids[2]],
+        ids,
+    )
 
 
 @pytest.mark.points(1)

@@ -40,8 +40,11 @@ def test_batch_invalid_at_the_last_index_stores_nothing(client, device):
 )
 def test_batch_with_a_far_future_reading_stores_nothing(client, device):
     made = device()
-    batch = [{"sensor": "t", "value": 1}, {"sensor": "t", "value": 2},
-             {"sensor": "t", "value": 3, "recorded_at": iso(now() + timedelta(days=2))}]
+    batch = [
+        {"sensor": "t", "value": 1},
+        {"sensor": "t", "value": 2},
+        {"sensor": "t", "value": 3, "recorded_at": iso(now() + timedelta(days=2))},
+    ]
     error = assert_error(post(client, made, {"readings": batch}), 400, "validation_error")
     assert error["details"]["index"] == 2
     assert stored(client, made) == []
@@ -54,8 +57,11 @@ def test_batch_with_a_far_future_reading_stores_nothing(client, device):
 )
 def test_batch_with_a_repeated_seq_is_400(client, device):
     made = device()
-    batch = [{"sensor": "t", "value": 1, "seq": 1}, {"sensor": "t", "value": 2, "seq": 2},
-             {"sensor": "t", "value": 3, "seq": 1}]
+    batch = [
+        {"sensor": "t", "value": 1, "seq": 1},
+        {"sensor": "t", "value": 2, "seq": 2},
+        {"sensor": "t", "value": 3, "seq": 1},
+    ]
     error = assert_error(post(client, made, {"readings": batch}), 400, "validation_error")
     assert error["details"]["index"] == 2
     assert stored(client, made) == []
@@ -69,8 +75,11 @@ def test_batch_with_a_repeated_seq_is_400(client, device):
 def test_batch_mixing_new_and_replayed_seq(client, device):
     made = device()
     first = expect(post(client, made, {"sensor": "t", "value": 10, "seq": 2}), 201)
-    batch = [{"sensor": "t", "value": 1, "seq": 1}, {"sensor": "t", "value": 99, "seq": 2},
-             {"sensor": "t", "value": 3, "seq": 3}]
+    batch = [
+        {"sensor": "t", "value": 1, "seq": 1},
+        {"sensor": "t", "value": 99, "seq": 2},
+        {"sensor": "t", "value": 3, "seq": 3},
+    ]
     body = expect(post(client, made, {"readings": batch}), 201)
     assert (body["created"], body["replayed"]) == (2, 1)
     assert [r["seq"] for r in body["readings"]] == [1, 2, 3]
@@ -103,7 +112,9 @@ def test_replay_returns_the_first_value(client, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("seq is per device: the same seq from two devices is two readings (unique on device AND seq).")
+@pytest.mark.hint(
+    "seq is per device: the same seq from two devices is two readings (unique on device AND seq)."
+)
 def test_same_seq_on_two_devices_is_stored_twice(client, device):
     one, two = device(), device()
     expect(post(client, one, {"sensor": "t", "value": 1, "seq": 5}), 201)
@@ -115,7 +126,9 @@ def test_same_seq_on_two_devices_is_stored_twice(client, device):
 def test_seq_bounds(client, device):
     made = device()
     expect(post(client, made, {"sensor": "t", "value": 1, "seq": 2**63 - 1}), 201)
-    assert_error(post(client, made, {"sensor": "t", "value": 1, "seq": 2**63}), 400, "validation_error")
+    assert_error(
+        post(client, made, {"sensor": "t", "value": 1, "seq": 2**63}), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(2)
@@ -126,7 +139,7 @@ def test_seq_bounds(client, device):
 @pytest.mark.parametrize("number", ["1e400", "-1e400"])
 def test_overflowing_float_is_400(client, shared_device, number):
     made = shared_device
-    body = '{"sensor": "t", "value": %s}' % number
+    body = f'{{"sensor": "t", "value": {number}}}'
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
@@ -179,12 +192,18 @@ def test_future_limit_uses_the_offset(client, device):
     soon = (now() + timedelta(minutes=2)).astimezone(timezone(timedelta(hours=14)))
     expect(post(client, made, {"sensor": "t", "value": 1, "recorded_at": iso(soon)}), 201)
     late = (now() + timedelta(minutes=10)).astimezone(timezone(timedelta(hours=-12)))
-    assert_error(post(client, made, {"sensor": "t", "value": 1, "recorded_at": iso(late)}), 400, "validation_error")
+    assert_error(
+        post(client, made, {"sensor": "t", "value": 1, "recorded_at": iso(late)}),
+        400,
+        "validation_error",
+    )
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("An impossible offset (+25:00) or date (February 30) is 400, never a 500.")
-@pytest.mark.parametrize("stamp", ["2025-06-01T12:00:00+25:00", "2025-02-30T12:00:00Z", "2025-06-01T24:61:00Z"])
+@pytest.mark.parametrize(
+    "stamp", ["2025-06-01T12:00:00+25:00", "2025-02-30T12:00:00Z", "2025-06-01T24:61:00Z"]
+)
 def test_impossible_times_are_400(client, shared_device, stamp):
     body = {"sensor": "t", "value": 1, "recorded_at": stamp}
     assert_error(post(client, shared_device, body), 400, "validation_error")
@@ -192,23 +211,29 @@ def test_impossible_times_are_400(client, shared_device, stamp):
 
 @pytest.mark.points(1)
 @pytest.mark.hint(
-    "A bare JSON list of readings is not a batch: wrap it as {\"readings\": [...]}; refuse "
+    'A bare JSON list of readings is not a batch: wrap it as {"readings": [...]}; refuse '
     "the list with 400."
 )
 def test_bare_list_is_400(client, shared_device):
-    assert_error(post(client, shared_device, [{"sensor": "t", "value": 1}]), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, [{"sensor": "t", "value": 1}]), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("A batch item must be an object: a number or a list inside readings is 400 with its index.")
+@pytest.mark.hint(
+    "A batch item must be an object: a number or a list inside readings is 400 with its index."
+)
 def test_batch_item_that_is_not_an_object_is_400(client, device):
     made = device()
-    error = assert_error(post(client, made, {"readings": [{"sensor": "t", "value": 1}, 5]}), 400, "validation_error")
+    error = assert_error(
+        post(client, made, {"readings": [{"sensor": "t", "value": 1}, 5]}), 400, "validation_error"
+    )
     assert error["details"]["index"] == 1
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("readings must be a list: {\"readings\": {}} or {\"readings\": null} is 400.")
+@pytest.mark.hint('readings must be a list: {"readings": {}} or {"readings": null} is 400.')
 @pytest.mark.parametrize("readings", [{}, None, "t"], ids=["object", "null", "string"])
 def test_batch_that_is_not_a_list_is_400(client, shared_device, readings):
     assert_error(post(client, shared_device, {"readings": readings}), 400, "validation_error")
@@ -218,5 +243,7 @@ def test_batch_that_is_not_a_list_is_400(client, shared_device, readings):
 @pytest.mark.hint("A batch exactly 500 long is allowed: the limit is at most 500.")
 def test_batch_of_exactly_500(client, device):
     made = device()
-    body = expect(post(client, made, {"readings": [{"sensor": "t", "value": i} for i in range(500)]}), 201)
+    body = expect(
+        post(client, made, {"readings": [{"sensor": "t", "value": i} for i in range(500)]}), 201
+    )
     assert body["created"] == 500 and len(body["readings"]) == 500

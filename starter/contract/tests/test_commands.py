@@ -39,7 +39,9 @@ def test_queue_a_command(client, admin_headers, device):
 def test_queue_without_admin_token_is_401(client, device, who):
     made = device()
     headers = made.headers if who == "the-device" else {}
-    response = client.post(f"{made.url}/commands", json={"name": "led", "value": "on"}, headers=headers)
+    response = client.post(
+        f"{made.url}/commands", json={"name": "led", "value": "on"}, headers=headers
+    )
     assert_error(response, 401, "unauthorized")
 
 
@@ -47,7 +49,11 @@ def test_queue_without_admin_token_is_401(client, device, who):
 @pytest.mark.hint("Queuing for an unknown device (with the admin token) is 404 not_found.")
 def test_queue_for_an_unknown_device_is_404(client, admin_headers):
     url = f"{API}/devices/{new_device_id('missing')}/commands"
-    assert_error(client.post(url, json={"name": "led", "value": "on"}, headers=admin_headers), 404, "not_found")
+    assert_error(
+        client.post(url, json={"name": "led", "value": "on"}, headers=admin_headers),
+        404,
+        "not_found",
+    )
 
 
 @pytest.mark.points(1)
@@ -57,8 +63,14 @@ def test_queue_for_an_unknown_device_is_404(client, admin_headers):
 )
 @pytest.mark.parametrize(
     "body",
-    [{"name": "LED ON", "value": "on"}, {"name": "servo", "value": 90}, {"name": "led"},
-     {"value": "on"}, {"name": "led", "value": "v" * 257}, {"name": "led", "value": "on", "at": 1}],
+    [
+        {"name": "LED ON", "value": "on"},
+        {"name": "servo", "value": 90},
+        {"name": "led"},
+        {"value": "on"},
+        {"name": "led", "value": "v" * 257},
+        {"name": "led", "value": "on", "at": 1},
+    ],
     ids=["name-not-slug", "value-number", "no-value", "no-name", "value-257", "unknown-field"],
 )
 def test_queue_an_invalid_command_is_400(client, admin_headers, shared_device, body):
@@ -68,8 +80,7 @@ def test_queue_an_invalid_command_is_400(client, admin_headers, shared_device, b
 
 @pytest.mark.points(2)
 @pytest.mark.hint(
-    'GET /commands with the device key answers {"commands": [...]}: the pending ones, '
-    "oldest first."
+    'GET /commands with the device key answers {"commands": [...]}: the pending ones, oldest first.'
 )
 def test_poll_gives_pending_commands_oldest_first(client, admin_headers, device):
     made = device()
@@ -93,7 +104,9 @@ def test_poll_with_another_devices_key_is_403(client, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Polling an unknown device is 404, whatever key is sent (the device is checked first).")
+@pytest.mark.hint(
+    "Polling an unknown device is 404, whatever key is sent (the device is checked first)."
+)
 def test_poll_of_an_unknown_device_is_404(client, device):
     other = device()
     url = f"{API}/devices/{new_device_id('missing')}/commands"
@@ -101,22 +114,29 @@ def test_poll_of_an_unknown_device_is_404(client, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("?status= is one of pending, done, failed, all: anything else is 400 validation_error.")
+@pytest.mark.hint(
+    "?status= is one of pending, done, failed, all: anything else is 400 validation_error."
+)
 def test_poll_with_an_unknown_status_is_400(client, device):
     made = device()
-    response = client.get(f"{made.url}/commands", params={"status": "finished"}, headers=made.headers)
+    response = client.get(
+        f"{made.url}/commands", params={"status": "finished"}, headers=made.headers
+    )
     assert_error(response, 400, "validation_error")
 
 
 @pytest.mark.points(3)
 @pytest.mark.hint(
-    "POST .../commands/<id>/ack with {\"status\": \"done\"} answers 200 with the command "
+    'POST .../commands/<id>/ack with {"status": "done"} answers 200 with the command '
     "(status done, acked_at set); it then leaves the pending list and shows with ?status=done "
     "and ?status=all."
 )
 def test_ack_done(client, admin_headers, device):
     made = device()
-    first, second = queue(client, admin_headers, made), queue(client, admin_headers, made, "buzzer", "off")
+    first, second = (
+        queue(client, admin_headers, made),
+        queue(client, admin_headers, made, "buzzer", "off"),
+    )
     url = f"{made.url}/commands/{first['id']}/ack"
     acked = expect(client.post(url, json={"status": "done"}, headers=made.headers), 200)
     assert (acked["id"], acked["status"]) == (first["id"], "done")
@@ -138,9 +158,14 @@ def test_ack_failed_with_detail(client, admin_headers, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("An ack's status is done or failed; anything else (or none) is 400 validation_error.")
-@pytest.mark.parametrize("body", [{"status": "ok"}, {}, {"status": "done", "detail": "d" * 501}],
-                         ids=["status-ok", "empty", "detail-501"])
+@pytest.mark.hint(
+    "An ack's status is done or failed; anything else (or none) is 400 validation_error."
+)
+@pytest.mark.parametrize(
+    "body",
+    [{"status": "ok"}, {}, {"status": "done", "detail": "d" * 501}],
+    ids=["status-ok", "empty", "detail-501"],
+)
 def test_ack_with_a_bad_body_is_400(client, admin_headers, device, body):
     made = device()
     command = queue(client, admin_headers, made)

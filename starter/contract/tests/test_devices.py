@@ -59,7 +59,9 @@ def test_create_device_with_a_wrong_authorization_is_401(client, value):
 )
 def test_create_device_with_an_existing_id_is_409(client, admin_headers, device):
     existing = device()
-    response = client.post(f"{API}/devices", json=device_body(id=existing.id), headers=admin_headers)
+    response = client.post(
+        f"{API}/devices", json=device_body(id=existing.id), headers=admin_headers
+    )
     assert_error(response, 409, "conflict")
 
 
@@ -84,7 +86,9 @@ def test_create_device_with_a_bad_id_is_400(client, admin_headers, bad_id):
 def test_create_device_without_a_required_field_is_400(client, admin_headers, field):
     body = device_body()
     del body[field]
-    assert_error(client.post(f"{API}/devices", json=body, headers=admin_headers), 400, "validation_error")
+    assert_error(
+        client.post(f"{API}/devices", json=body, headers=admin_headers), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
@@ -108,7 +112,9 @@ def test_create_device_with_a_wrong_type_is_400(client, admin_headers, overrides
     "validation_error, so a typo never passes silently."
 )
 def test_create_device_with_an_unknown_field_is_400(client, admin_headers):
-    response = client.post(f"{API}/devices", json=device_body(api_key="x" * 40), headers=admin_headers)
+    response = client.post(
+        f"{API}/devices", json=device_body(api_key="x" * 40), headers=admin_headers
+    )
     assert_error(response, 400, "validation_error")
 
 
@@ -131,7 +137,9 @@ def test_create_device_with_a_bad_name_or_kind_is_400(client, admin_headers, ove
     "The body must be a JSON object: a list, a string or a number is valid JSON but "
     "400 validation_error."
 )
-@pytest.mark.parametrize("body", ["[]", '"device"', "3", "null"], ids=["list", "string", "number", "null"])
+@pytest.mark.parametrize(
+    "body", ["[]", '"device"', "3", "null"], ids=["list", "string", "number", "null"]
+)
 def test_create_device_with_a_body_that_is_not_an_object_is_400(client, admin_headers, body):
     response = post_raw(client, f"{API}/devices", body, headers=admin_headers)
     assert_error(response, 400, "validation_error")

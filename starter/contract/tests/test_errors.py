@@ -11,7 +11,9 @@ from hubcontract import API, MAX_BODY_BYTES, assert_error, expect, new_device_id
     "Unknown paths answer 404 with the JSON error envelope too, not the framework's HTML "
     "page: register an error handler for 404."
 )
-@pytest.mark.parametrize("path", [f"{API}/nothing-here", f"{API}/devices/x/nothing", "/api/v2/health"])
+@pytest.mark.parametrize(
+    "path", [f"{API}/nothing-here", f"{API}/devices/x/nothing", "/api/v2/health"]
+)
 def test_unknown_path_is_404_json(client, path):
     assert_error(client.get(path), 404, "not_found")
 
@@ -23,9 +25,15 @@ def test_unknown_path_is_404_json(client, path):
 )
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("PUT", "/devices"), ("PATCH", "/health"), ("DELETE", "/health"), ("PUT", "/devices/{id}"),
-     ("DELETE", "/devices/{id}/readings"), ("GET", "/devices/{id}/commands/1/ack"),
-     ("POST", "/devices/{id}/readings/latest")],
+    [
+        ("PUT", "/devices"),
+        ("PATCH", "/health"),
+        ("DELETE", "/health"),
+        ("PUT", "/devices/{id}"),
+        ("DELETE", "/devices/{id}/readings"),
+        ("GET", "/devices/{id}/commands/1/ack"),
+        ("POST", "/devices/{id}/readings/latest"),
+    ],
     ids=lambda v: v.replace("/", "_").strip("_") if isinstance(v, str) else v,
 )
 def test_wrong_method_is_405_json(client, shared_device, method, path):
@@ -39,7 +47,8 @@ def test_wrong_method_is_405_json(client, shared_device, method, path):
     "let it become a 500)."
 )
 @pytest.mark.parametrize(
-    "body", ['{"id": ', "{'id': 'x'}", "", '{"id": "x",}', "null null", "\x00"],
+    "body",
+    ['{"id": ', "{'id': 'x'}", "", '{"id": "x",}', "null null", "\x00"],
     ids=["cut-off", "single-quotes", "empty", "trailing-comma", "two-values", "nul-byte"],
 )
 def test_malformed_json_is_400(client, admin_headers, body):
@@ -53,12 +62,15 @@ def test_malformed_json_is_400(client, admin_headers, body):
     "unsupported_media_type."
 )
 @pytest.mark.parametrize(
-    "content_type", ["text/plain", "application/x-www-form-urlencoded", None],
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", None],
     ids=["text-plain", "form", "missing"],
 )
 def test_body_that_is_not_json_is_415(client, admin_headers, content_type):
-    body = '{"id": "%s", "name": "n", "kind": "k"}' % new_device_id()
-    response = post_raw(client, f"{API}/devices", body, headers=admin_headers, content_type=content_type)
+    body = f'{{"id": "{new_device_id()}", "name": "n", "kind": "k"}}'
+    response = post_raw(
+        client, f"{API}/devices", body, headers=admin_headers, content_type=content_type
+    )
     assert_error(response, 415, "unsupported_media_type")
 
 
@@ -66,9 +78,14 @@ def test_body_that_is_not_json_is_415(client, admin_headers, content_type):
 @pytest.mark.hint("application/json with a charset parameter is still JSON: accept it.")
 def test_json_with_a_charset_is_accepted(client, admin_headers):
     device_id = new_device_id()
-    body = '{"id": "%s", "name": "n", "kind": "k"}' % device_id
-    response = post_raw(client, f"{API}/devices", body, headers=admin_headers,
-                        content_type="application/json; charset=utf-8")
+    body = f'{{"id": "{device_id}", "name": "n", "kind": "k"}}'
+    response = post_raw(
+        client,
+        f"{API}/devices",
+        body,
+        headers=admin_headers,
+        content_type="application/json; charset=utf-8",
+    )
     expect(response, 201)
     client.delete(f"{API}/devices/{device_id}", headers=admin_headers)
 
@@ -100,7 +117,9 @@ def test_oversized_body_is_413_before_auth(client):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("A body just under the limit is fine: only bodies over HUB_MAX_BODY_BYTES are refused.")
+@pytest.mark.hint(
+    "A body just under the limit is fine: only bodies over HUB_MAX_BODY_BYTES are refused."
+)
 def test_body_under_the_limit_is_accepted(client, device):
     made = device()
     batch = [{"sensor": "t", "value": 1, "unit": "u" * 16}] * 500

@@ -23,5 +23,7 @@ def test_health_says_ok_and_names_the_framework(client, hub_backend):
     "Health is public: do not ask for a token on GET /api/v1/health, and ignore a wrong one."
 )
 def test_health_needs_no_credentials(client):
-    response = client.get(f"{API}/health", headers={"Authorization": "Bearer wrong", "X-API-Key": "x"})
+    response = client.get(
+        f"{API}/health", headers={"Authorization": "Bearer wrong", "X-API-Key": "x"}
+    )
     assert expect(response, 200)["status"] == "ok"

@@ -33,8 +33,12 @@ def post(client, device, body):
 )
 def test_post_one_reading_returns_it(client, device):
     made = device()
-    sent = {"sensor": "temperature", "value": 21.5, "unit": "°C",
-            "recorded_at": "2025-06-01T12:00:00+00:00"}
+    sent = {
+        "sensor": "temperature",
+        "value": 21.5,
+        "unit": "°C",
+        "recorded_at": "2025-06-01T12:00:00+00:00",
+    }
     body = expect(post(client, made, sent), 201)
     assert (body["sensor"], body["unit"], body["seq"]) == ("temperature", "°C", None)
     assert close_to(body["value"], 21.5)
@@ -59,7 +63,10 @@ def test_recorded_at_defaults_to_now(client, device):
 )
 def test_recorded_at_with_an_offset_is_returned_in_utc(client, device):
     made = device()
-    body = expect(post(client, made, {"sensor": "t", "value": 1, "recorded_at": "2025-06-01T14:00:00+02:00"}), 201)
+    body = expect(
+        post(client, made, {"sensor": "t", "value": 1, "recorded_at": "2025-06-01T14:00:00+02:00"}),
+        201,
+    )
     assert assert_utc(body["recorded_at"]) == datetime(2025, 6, 1, 12, tzinfo=UTC)
 
 
@@ -76,11 +83,14 @@ def test_integer_value_is_accepted(client, device):
     "objects with 400 validation_error. In Python, bool is a subclass of int: check for it."
 )
 @pytest.mark.parametrize(
-    "value", ["21.5", True, False, None, [21.5], {"v": 1}],
+    "value",
+    ["21.5", True, False, None, [21.5], {"v": 1}],
     ids=["string", "true", "false", "null", "list", "object"],
 )
 def test_value_that_is_not_a_number_is_400(client, shared_device, value):
-    assert_error(post(client, shared_device, {"sensor": "t", "value": value}), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, {"sensor": "t", "value": value}), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
@@ -91,23 +101,28 @@ def test_value_that_is_not_a_number_is_400(client, shared_device, value):
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_400(client, shared_device, token):
     made = shared_device
-    body = '{"sensor": "t", "value": %s}' % token
+    body = f'{{"sensor": "t", "value": {token}}}'
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("sensor is a slug (a-z, 0-9, '-', '_', 1 to 64 characters) and required.")
 @pytest.mark.parametrize(
-    "sensor", ["Temperature", "", "living room", 42, None, "s" * 65],
+    "sensor",
+    ["Temperature", "", "living room", 42, None, "s" * 65],
     ids=["uppercase", "empty", "space", "number", "null", "65-chars"],
 )
 def test_bad_sensor_is_400(client, shared_device, sensor):
-    assert_error(post(client, shared_device, {"sensor": sensor, "value": 1}), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, {"sensor": sensor, "value": 1}), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("sensor and value are required: a reading without one is 400 validation_error.")
-@pytest.mark.parametrize("body", [{"sensor": "t"}, {"value": 1}, {}], ids=["no-value", "no-sensor", "empty"])
+@pytest.mark.parametrize(
+    "body", [{"sensor": "t"}, {"value": 1}, {}], ids=["no-value", "no-sensor", "empty"]
+)
 def test_missing_field_is_400(client, shared_device, body):
     assert_error(post(client, shared_device, body), 400, "validation_error")
 
@@ -116,11 +131,17 @@ def test_missing_field_is_400(client, shared_device, body):
 @pytest.mark.hint("unit is optional, a string of at most 16 characters, or null.")
 @pytest.mark.parametrize("unit", ["u" * 17, 5], ids=["17-chars", "number"])
 def test_bad_unit_is_400(client, shared_device, unit):
-    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "unit": unit}), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, {"sensor": "t", "value": 1, "unit": unit}),
+        400,
+        "validation_error",
+    )
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("Refuse unknown fields in a reading (e.g. 'timestamp') with 400 validation_error.")
+@pytest.mark.hint(
+    "Refuse unknown fields in a reading (e.g. 'timestamp') with 400 validation_error."
+)
 def test_unknown_field_is_400(client, shared_device):
     body = {"sensor": "t", "value": 1, "timestamp": "2025-06-01T12:00:00Z"}
     assert_error(post(client, shared_device, body), 400, "validation_error")
@@ -131,19 +152,30 @@ def test_unknown_field_is_400(client, shared_device):
     "A recorded_at without a UTC offset is ambiguous: refuse it with 400, never guess the "
     "time zone. Check datetime.tzinfo after parsing."
 )
-@pytest.mark.parametrize("stamp", ["2025-06-01T12:00:00", "2025-06-01 12:00:00"], ids=["T", "space"])
+@pytest.mark.parametrize(
+    "stamp", ["2025-06-01T12:00:00", "2025-06-01 12:00:00"], ids=["T", "space"]
+)
 def test_naive_recorded_at_is_400(client, shared_device, stamp):
-    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "recorded_at": stamp}), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, {"sensor": "t", "value": 1, "recorded_at": stamp}),
+        400,
+        "validation_error",
+    )
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("recorded_at must be an ISO 8601 time: refuse other text or numbers with 400.")
 @pytest.mark.parametrize(
-    "stamp", ["yesterday", "2025-13-01T00:00:00Z", 1717243200, ""],
+    "stamp",
+    ["yesterday", "2025-13-01T00:00:00Z", 1717243200, ""],
     ids=["word", "month-13", "unix-number", "empty"],
 )
 def test_recorded_at_that_is_not_a_time_is_400(client, shared_device, stamp):
-    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "recorded_at": stamp}), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, {"sensor": "t", "value": 1, "recorded_at": stamp}),
+        400,
+        "validation_error",
+    )
 
 
 @pytest.mark.points(2)
@@ -165,7 +197,9 @@ def test_recorded_at_in_the_future(client, device):
 )
 def test_post_without_key_is_401(client, device):
     made = device()
-    assert_error(client.post(f"{made.url}/readings", json={"sensor": "t", "value": 1}), 401, "unauthorized")
+    assert_error(
+        client.post(f"{made.url}/readings", json={"sensor": "t", "value": 1}), 401, "unauthorized"
+    )
 
 
 @pytest.mark.points(1)
@@ -185,7 +219,9 @@ def test_post_with_an_unknown_key_is_401(client, device):
 )
 def test_post_with_another_devices_key_is_403(client, device):
     mine, other = device(), device()
-    response = client.post(f"{mine.url}/readings", json={"sensor": "t", "value": 1}, headers=other.headers)
+    response = client.post(
+        f"{mine.url}/readings", json={"sensor": "t", "value": 1}, headers=other.headers
+    )
     assert_error(response, 403, "forbidden")
 
 
@@ -213,10 +249,18 @@ def test_replayed_seq_answers_200_and_is_stored_once(client, device):
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("seq is a whole number >= 0: refuse negatives, fractions, strings and booleans with 400.")
-@pytest.mark.parametrize("seq", [-1, 1.5, "3", True], ids=["negative", "fraction", "string", "bool"])
+@pytest.mark.hint(
+    "seq is a whole number >= 0: refuse negatives, fractions, strings and booleans with 400."
+)
+@pytest.mark.parametrize(
+    "seq", [-1, 1.5, "3", True], ids=["negative", "fraction", "string", "bool"]
+)
 def test_bad_seq_is_400(client, shared_device, seq):
-    assert_error(post(client, shared_device, {"sensor": "t", "value": 1, "seq": seq}), 400, "validation_error")
+    assert_error(
+        post(client, shared_device, {"sensor": "t", "value": 1, "seq": seq}),
+        400,
+        "validation_error",
+    )
 
 
 @pytest.mark.points(2)
@@ -239,7 +283,11 @@ def test_batch_is_stored_in_order(client, device):
 )
 def test_batch_with_an_invalid_reading_stores_nothing(client, device):
     made = device()
-    batch = [{"sensor": "t", "value": 1}, {"sensor": "t", "value": "oops"}, {"sensor": "t", "value": 3}]
+    batch = [
+        {"sensor": "t", "value": 1},
+        {"sensor": "t", "value": "oops"},
+        {"sensor": "t", "value": 3},
+    ]
     error = assert_error(post(client, made, {"readings": batch}), 400, "validation_error")
     assert isinstance(error["details"], dict) and error["details"].get("index") == 1, (
         f"details must hold the index of the bad reading: {error['details']!r}"

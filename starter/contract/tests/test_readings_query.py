@@ -18,7 +18,9 @@ def at(minutes):
 def store(client, device, readings):
     """Post readings as one batch; return the stored readings."""
     url = f"{device.url}/readings"
-    return expect(client.post(url, json={"readings": readings}, headers=device.headers), 201)["readings"]
+    return expect(client.post(url, json={"readings": readings}, headers=device.headers), 201)[
+        "readings"
+    ]
 
 
 @pytest.mark.points(2)
@@ -38,7 +40,11 @@ def test_readings_come_newest_first(client, device):
 @pytest.mark.hint("?sensor=<slug> keeps only that sensor's readings.")
 def test_sensor_filter(client, device):
     made = device()
-    store(client, made, [{"sensor": s, "value": i, "recorded_at": at(i)} for i, s in enumerate("abab")])
+    store(
+        client,
+        made,
+        [{"sensor": s, "value": i, "recorded_at": at(i)} for i, s in enumerate("abab")],
+    )
     body = expect(client.get(f"{made.url}/readings", params={"sensor": "a"}), 200)
     assert [r["sensor"] for r in body["readings"]] == ["a", "a"]
 
@@ -50,7 +56,9 @@ def test_sensor_filter(client, device):
 )
 def test_time_window(client, device):
     made = device()
-    store(client, made, [{"sensor": "t", "value": m, "recorded_at": at(m)} for m in range(0, 50, 10)])
+    store(
+        client, made, [{"sensor": "t", "value": m, "recorded_at": at(m)} for m in range(0, 50, 10)]
+    )
     params = {"since": at(10), "until": at(40)}
     body = expect(client.get(f"{made.url}/readings", params=params), 200)
     assert [r["value"] for r in body["readings"]] == [30, 20, 10]
@@ -75,7 +83,9 @@ def test_pagination_follows_next(client, device):
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("Without ?limit give 100 readings per page, with a next link when there are more.")
+@pytest.mark.hint(
+    "Without ?limit give 100 readings per page, with a next link when there are more."
+)
 def test_default_page_is_100(client, device):
     made = device()
     store(client, made, [{"sensor": "t", "value": i, "recorded_at": at(i)} for i in range(101)])
@@ -105,7 +115,9 @@ def test_limit_out_of_range_is_400(client, shared_device, limit):
     ids=["naive-since", "naive-until", "word-since"],
 )
 def test_bad_time_window_is_400(client, shared_device, params):
-    assert_error(client.get(f"{shared_device.url}/readings", params=params), 400, "validation_error")
+    assert_error(
+        client.get(f"{shared_device.url}/readings", params=params), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
@@ -122,12 +134,16 @@ def test_readings_of_an_unknown_device_is_404(client):
 )
 def test_latest_is_the_newest_reading_of_each_sensor(client, device):
     made = device()
-    store(client, made, [
-        {"sensor": "temp", "value": 1, "recorded_at": at(30)},
-        {"sensor": "humidity", "value": 2, "recorded_at": at(10)},
-        {"sensor": "temp", "value": 3, "recorded_at": at(20)},
-        {"sensor": "humidity", "value": 4, "recorded_at": at(40)},
-    ])
+    store(
+        client,
+        made,
+        [
+            {"sensor": "temp", "value": 1, "recorded_at": at(30)},
+            {"sensor": "humidity", "value": 2, "recorded_at": at(10)},
+            {"sensor": "temp", "value": 3, "recorded_at": at(20)},
+            {"sensor": "humidity", "value": 4, "recorded_at": at(40)},
+        ],
+    )
     body = expect(client.get(f"{made.url}/readings/latest"), 200)
     assert [(r["sensor"], r["value"]) for r in body["readings"]] == [("humidity", 4), ("temp", 1)]
     assert parse_time(body["readings"][1]["recorded_at"]) == BASE + timedelta(minutes=30)

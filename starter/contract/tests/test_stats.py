@@ -28,20 +28,32 @@ def store(client, device, readings):
 )
 def test_stats_of_a_sensor(client, device):
     made = device()
-    store(client, made, [{"sensor": "t", "value": v, "recorded_at": at(i)} for i, v in enumerate([4, 1.5, 10])])
+    store(
+        client,
+        made,
+        [{"sensor": "t", "value": v, "recorded_at": at(i)} for i, v in enumerate([4, 1.5, 10])],
+    )
     store(client, made, [{"sensor": "other", "value": 1000, "recorded_at": at(5)}])
     body = expect(client.get(f"{made.url}/readings/stats", params={"sensor": "t"}), 200)
     assert (body["sensor"], body["count"]) == ("t", 3)
-    assert close_to(body["min"], 1.5) and close_to(body["max"], 10) and close_to(body["mean"], 15.5 / 3)
+    assert (
+        close_to(body["min"], 1.5)
+        and close_to(body["max"], 10)
+        and close_to(body["mean"], 15.5 / 3)
+    )
     assert parse_time(body["first_recorded_at"]) == BASE
     assert parse_time(body["last_recorded_at"]) == BASE + timedelta(minutes=2)
 
 
 @pytest.mark.points(2)
-@pytest.mark.hint("since and until narrow the stats like the readings list: since <= recorded_at < until.")
+@pytest.mark.hint(
+    "since and until narrow the stats like the readings list: since <= recorded_at < until."
+)
 def test_stats_in_a_time_window(client, device):
     made = device()
-    store(client, made, [{"sensor": "t", "value": m, "recorded_at": at(m)} for m in range(0, 50, 10)])
+    store(
+        client, made, [{"sensor": "t", "value": m, "recorded_at": at(m)} for m in range(0, 50, 10)]
+    )
     params = {"sensor": "t", "since": at(10), "until": at(40)}
     body = expect(client.get(f"{made.url}/readings/stats", params=params), 200)
     assert body["count"] == 3 and close_to(body["min"], 10) and close_to(body["max"], 30)
@@ -55,22 +67,35 @@ def test_stats_in_a_time_window(client, device):
 )
 def test_stats_without_readings(client, device):
     body = expect(client.get(f"{device().url}/readings/stats", params={"sensor": "t"}), 200)
-    assert body == {"sensor": "t", "count": 0, "min": None, "max": None, "mean": None,
-                    "first_recorded_at": None, "last_recorded_at": None}
+    assert body == {
+        "sensor": "t",
+        "count": 0,
+        "min": None,
+        "max": None,
+        "mean": None,
+        "first_recorded_at": None,
+        "last_recorded_at": None,
+    }
 
 
 @pytest.mark.points(1)
-@pytest.mark.hint("?sensor= is required for stats and must be a slug: otherwise 400 validation_error.")
+@pytest.mark.hint(
+    "?sensor= is required for stats and must be a slug: otherwise 400 validation_error."
+)
 @pytest.mark.parametrize("params", [{}, {"sensor": "Not A Slug"}], ids=["missing", "not-a-slug"])
 def test_stats_needs_a_valid_sensor(client, shared_device, params):
-    assert_error(client.get(f"{shared_device.url}/readings/stats", params=params), 400, "validation_error")
+    assert_error(
+        client.get(f"{shared_device.url}/readings/stats", params=params), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
 @pytest.mark.hint("A naive since or until is refused for stats too (400).")
 def test_stats_with_a_naive_time_is_400(client, shared_device):
     params = {"sensor": "t", "since": "2025-06-01T12:00:00"}
-    assert_error(client.get(f"{shared_device.url}/readings/stats", params=params), 400, "validation_error")
+    assert_error(
+        client.get(f"{shared_device.url}/readings/stats", params=params), 400, "validation_error"
+    )
 
 
 @pytest.mark.points(1)
