@@ -509,13 +509,20 @@ def expect(response: httpx.Response, status: int) -> Any:
     return body
 
 
-def assert_error(response: httpx.Response, status: int, code: str | tuple[str, ...]) -> dict:
-    """Check an error answer: its status, the envelope's shape and its code; return error."""
+def assert_error(
+    response: httpx.Response, status: int | tuple[int, ...], code: str | tuple[str, ...]
+) -> dict:
+    """Check an error answer: its status, the envelope's shape and its code; return error.
+
+    status and code may be tuples when the contract allows more than one answer.
+    """
     __tracebackhide__ = True
+    statuses = (status,) if isinstance(status, int) else tuple(status)
     codes = (code,) if isinstance(code, str) else tuple(code)
     wanted = " or ".join(repr(c) for c in codes)
-    if response.status_code != status:
-        raise AssertionError(f"expected status {status} with code {wanted}\n{describe(response)}")
+    if response.status_code not in statuses:
+        expected = " or ".join(map(str, statuses))
+        raise AssertionError(f"expected status {expected} with code {wanted}\n{describe(response)}")
     body = json_body(response)
     problems = schema_errors("/components/schemas/Error", body)
     if problems:
@@ -528,6 +535,11 @@ def assert_error(response: httpx.Response, status: int, code: str | tuple[str, .
     if error["code"] not in codes:
         raise AssertionError(
             f"expected error code {wanted}, got {error['code']!r}\n{describe(response)}"
+        )
+    if STATUS_OF_CODE[error["code"]] != response.status_code:
+        raise AssertionError(
+            f"the code {error['code']!r} goes with status {STATUS_OF_CODE[error['code']]}, "
+            f"not {response.status_code}\n{describe(response)}"
         )
     return error
 
