@@ -91,12 +91,14 @@ def mark_seen(device: Device) -> None:
     Device.objects.filter(pk=device.pk).update(last_seen_at=device.last_seen_at)
 
 
+# --8<-- [start:health]
 class HealthView(HubView):
     """`GET /health`: is the hub up, and which framework serves it."""
 
     def get(self, request: Request) -> Response:
         """Always ok."""
         return Response({"status": "ok", "framework": "django"})
+# --8<-- [end:health]
 
 
 class DeviceListView(HubView):
