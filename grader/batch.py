@@ -28,7 +28,14 @@ from rich.table import Table
 from grader.course import Assignment, Course
 from grader.feedback import write_feedback
 from grader.results import atomic_write_json, hash_tree, make_result, read_result, results_path
-from grader.sandbox import Limits, SandboxCaps, detect_sandbox, kill_running, reset_stopping
+from grader.sandbox import (
+    SANDBOX_PORT,
+    Limits,
+    SandboxCaps,
+    detect_sandbox,
+    kill_running,
+    reset_stopping,
+)
 
 __all__ = ["find_submissions", "grade"]
 
@@ -94,14 +101,18 @@ def _project_grader(course: Course, assignment: Assignment, course_dir: Path, li
     workspace = Workspace.create()
     try:
         suite = TrustedSuite.prepare(assignment.contract, workspace)
+        zygote = suite.start_zygote(workspace, limits, SANDBOX_PORT if caps.netns else 0)
 
         def run(job: Job) -> dict[str, Any]:
             return grade_project(course=course, assignment=assignment, student=job.student,
                                  submission=job.path, course_dir=course_dir, suite=suite,
-                                 workspace=workspace, caps=caps, limits=limits)
+                                 workspace=workspace, caps=caps, limits=limits, zygote=zygote)
 
         run.suite_version = suite.version  # type: ignore[attr-defined]
-        yield run
+        try:
+            yield run
+        finally:
+            zygote.close()
     finally:
         workspace.remove()
 

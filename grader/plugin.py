@@ -18,6 +18,11 @@ Two more options serve the sandbox:
 
 from __future__ import annotations
 
+import ctypes
+import json
+import os
+import resource
+import select
 import signal
 import time
 from collections.abc import Generator
@@ -49,8 +54,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="fail a test phase that runs longer than S seconds (0: no limit)")
     group.addoption("--grader-not-run", metavar="REASON", default=None,
                     help="collect the tests but run none; record each as failed with REASON")
-    group.addoption("--grader-go-fd", metavar="FD", type=int, default=None,
-                    help="after collecting, wait for a line on FD: 'go', or 'not_run REASON'")
+    group.addoption("--grader-zygote", metavar="IN,OUT", default=None,
+                    help="collect once, then run the tests once per job read from fd IN, "
+                         "each in a forked child (see grader.sandbox.Zygote)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -58,9 +64,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): how many points a contract test is worth")
     config.addinivalue_line("markers", "hint(text): what to check when the test fails")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
-    if (config.getoption("--grader-results") or config.getoption("--grader-not-run")
-            or config.getoption("--grader-go-fd") is not None):
-        config.pluginmanager.register(Recorder(config), "grader-recorder")
+    zygote = config.getoption("--grader-zygote")
+    if config.getoption("--grader-results") or config.getoption("--grader-not-run") or zygote:
+        recorder = Recorder(config)
+        config.pluginmanager.register(recorder, "grader-recorder")
+        if zygote:
+            in_fd, out_fd = (int(fd) for fd in zygote.split(","))
+            config.pluginmanager.register(ZygoteLoop(recorder, in_fd, out_fd), "grader-zygote")
 
 
 def marker_points(item: pytest.Item) -> float:
@@ -103,10 +113,6 @@ class Recorder:
         """Record every collected test as not run yet; with --grader-not-run, run none."""
         root = Path(str(self.config.rootpath))
         self.marks["collected_at"] = time.time()
-        go_fd = self.config.getoption("--grader-go-fd")
-        if go_fd is not None:
-            self.not_run = wait_for_go(go_fd) or self.not_run
-            self.marks["go_at"] = time.time()
         for item in items:
             self.records[item.nodeid] = {
                 "nodeid": item.nodeid,
@@ -120,6 +126,12 @@ class Recorder:
             }
         if self.not_run:
             items[:] = []
+
+    def mark_not_run(self, reason: str) -> None:
+        """Record every test as failed with `reason` (the server never answered)."""
+        self.not_run = reason
+        for record in self.records.values():
+            record.update(outcome="failed", passed=False, message=reason)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         """Keep collection errors: a broken trusted suite must not look like a bad student."""
@@ -172,25 +184,126 @@ class Recorder:
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         """Write the records atomically."""
+        self.write(int(exitstatus))
+
+    def write(self, exitstatus: int) -> None:
+        """Write the records to the results path (atomically), if there is one."""
         if not self.path:
             return
         atomic_write_json(Path(self.path), {
             "tests": list(self.records.values()),
             "collect_errors": self.collect_errors,
             "exitstatus": int(exitstatus),
-            "marks": {**self.marks, "finished_at": time.time()},
+            "marks": {**self.marks, "finished_at": time.time(), "cpu": _cpu_seconds()},
         })
 
 
-def wait_for_go(fd: int) -> str | None:
-    """Block until the sandbox runner says go (None) or why no test may run (the reason)."""
-    with open(fd, encoding="utf-8", closefd=True) as stream:
-        line = stream.readline().strip()
-    if line == "go":
-        return None
-    if line.startswith("not_run "):
-        return line.removeprefix("not_run ")
-    return "not run: the grader stopped before the server was ready"
+class ZygoteLoop:
+    """Collect once, then fork one child per job; each child runs every test once.
+
+    Jobs arrive as JSON lines on fd IN: ``{"id", "backend", "token", "results", "output",
+    "netns", "not_run"}``. The child joins the job's network namespace (``netns``, a
+    /proc/PID/ns/net path; it refuses to run anywhere else when that fails), points the
+    contract plugin at the job's server and token, runs the tests and writes the job's
+    results. The loop answers on fd OUT: ``{"ready"}``, ``{"started", "pid"}``, ``{"done",
+    "status"}``. It ends when fd IN closes and every child has ended.
+    """
+
+    def __init__(self, recorder: Recorder, in_fd: int, out_fd: int) -> None:
+        self.recorder, self.in_fd, self.out_fd = recorder, in_fd, out_fd
+        self.children: dict[int, str] = {}
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        """Serve jobs instead of running the tests here."""
+        self._emit({"ready": True, "collect_errors": len(self.recorder.collect_errors)})
+        pending, open_ = b"", True
+        while open_ or self.children:
+            readable, _, _ = select.select([self.in_fd] if open_ else [], [], [], 0.05)
+            if readable:
+                chunk = os.read(self.in_fd, 1 << 16)
+                open_ = bool(chunk)
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                for line in filter(None, lines):
+                    self._fork(session, json.loads(line))
+            self._reap()
+        return True
+
+    def _emit(self, message: dict[str, Any]) -> None:
+        """Send one JSON line to the grader (small enough to be written at once)."""
+        os.write(self.out_fd, json.dumps(message).encode() + b"\n")
+
+    def _reap(self) -> None:
+        """Tell the grader about every child that ended."""
+        while self.children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                return
+            job = self.children.pop(pid, None)
+            if job is not None:
+                self._emit({"done": job, "status": os.waitstatus_to_exitcode(status)})
+
+    def _fork(self, session: pytest.Session, job: dict[str, Any]) -> None:
+        """Start one job's child."""
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child runs the tests, then exits
+            code = 70
+            try:
+                code = self._child(session, job)
+            finally:
+                os._exit(code)
+        self.children[pid] = job["id"]
+        self._emit({"started": job["id"], "pid": pid})
+
+    def _child(self, session: pytest.Session, job: dict[str, Any]) -> int:
+        """In the child: isolate, retarget, run every test, write the results."""
+        started = time.time()
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG: die with the loop
+        output = os.open(job["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        for fd in (self.in_fd, self.out_fd, output, null):
+            os.close(fd)
+        if job.get("netns"):
+            join_netns(libc, job["netns"])
+        config, recorder = session.config, self.recorder
+        config.option.backend, config.option.admin_token = job["backend"], job["token"]
+        recorder.path = job["results"]
+        recorder.marks = {"forked_at": started, "collected_at": time.time()}
+        session.testsfailed = 0
+        if job.get("not_run"):
+            recorder.mark_not_run(job["not_run"])
+        else:
+            run_items(session)
+        recorder.write(0)
+        return 0
+
+
+def join_netns(libc: Any, path: str) -> None:
+    """Enter the network namespace at path (/proc/PID/ns/net); raise when that fails."""
+    clone_newnet = 0x40000000
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if libc.setns(fd, clone_newnet) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"setns {path}: {os.strerror(err)}")
+    finally:
+        os.close(fd)
+
+
+def run_items(session: pytest.Session) -> None:
+    """Run every collected test once, as pytest's own loop does (Ctrl-C: stop, keep records)."""
+    items = session.items
+    try:
+        for index, item in enumerate(items):
+            nextitem = items[index + 1] if index + 1 < len(items) else None
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+    except KeyboardInterrupt:
+        return
 
 
 class _alarm:  # noqa: N801 - used like a function
@@ -212,6 +325,12 @@ class _alarm:  # noqa: N801 - used like a function
 
     def _fire(self, signum: int, frame: object) -> None:
         raise TestTimeout(f"TestTimeout: no answer within {self.seconds:g} s")
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process (in a zygote child: since the fork)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return round(usage.ru_utime + usage.ru_stime, 3)
 
 
 def _relative(path: Path, root: Path) -> str:

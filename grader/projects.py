@@ -28,6 +28,7 @@ from grader.sandbox import (
     Limits,
     SandboxCaps,
     UidLease,
+    Zygote,
     clean_env,
     free_port,
     make_private_dir,
@@ -82,6 +83,23 @@ class TrustedSuite:
         ini = workspace.private / "grader-pytest.ini"
         ini.write_text(_PYTEST_INI)
         return cls(source=contract, copy=copy, ini=ini, version=hash_tree(copy))
+
+    def start_zygote(self, workspace: Workspace, limits: Limits, port: int) -> Zygote:
+        """Start the batch's trusted pytest: it imports and collects once, then forks per job.
+
+        ``-I`` (isolated mode), our own ini, rootdir and confcutdir in the copy, only the
+        plugins named here (PYTEST_DISABLE_PLUGIN_AUTOLOAD): nothing the student ships, and
+        nothing installed, changes how the trusted suite runs.
+        """
+        argv = [python_for_sandbox(), "-I", "-m", "pytest", str(self.copy), "-c", str(self.ini),
+                "--rootdir", str(self.copy), "--confcutdir", str(self.copy),
+                "-p", "no:cacheprovider", "-p", "grader.plugin", "-q", "--no-header",
+                "--capture=no", "--grader-test-timeout", f"{limits.request_seconds:g}",
+                "--backend", f"http://127.0.0.1:{port}"]
+        env = clean_env({"HOME": str(workspace.private), "TMPDIR": str(workspace.private),
+                         "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+                         "HUB_CONTRACT_TIMEOUT": f"{limits.request_seconds + 5:g}"})
+        return Zygote(argv, self.copy, env, workspace.private / "zygote.log")
 
     def visibility(self, path: str) -> str:
         """Return 'hidden' for tests under hidden/, else 'public'."""
@@ -140,6 +158,7 @@ def grade_project(
     workspace: Workspace,
     caps: SandboxCaps,
     limits: Limits,
+    zygote: Zygote,
 ) -> dict[str, Any]:
     """Grade one submission in the sandbox and return its results.json document."""
     started = time.monotonic()
@@ -149,9 +168,10 @@ def grade_project(
     box = make_sandbox_dir(workspace.boxes, student, submission, uid)
     copied = time.monotonic()
     try:
-        spec = build_spec(course, assignment, course_dir, suite, caps, limits, private, box, uid)
-        report = run_job(spec, private, caps, limits)
-        raw = _read_json(Path(spec.pytest_results))
+        spec, suite_job = build_spec(course, assignment, course_dir, caps, limits, private,
+                                     box, uid)
+        report = run_job(spec, private, caps, limits, zygote, suite_job)
+        raw = _read_json(Path(suite_job["results"]))
     finally:
         ended = time.monotonic()
         if lease:
@@ -167,8 +187,9 @@ def grade_project(
         server_log_tail=report.get("log_tail", ""), duration=time.monotonic() - started)
     result["timings"] = job_timings(report, raw, copied - started, time.monotonic() - ended)
     if status == "error":  # for the instructor: why the grader could not grade
-        result["grader_log"] = (report.get("pytest_output_tail", "")[-2000:]
-                                + report.get("runner_output", "")[-2000:])
+        result["grader_log"] = (_tail_text(Path(suite_job["output"]), 2000)
+                                + report.get("runner_output", "")[-2000:]
+                                + ("" if zygote.alive else zygote.output_tail()))
     shutil.rmtree(private, ignore_errors=True)
     return result
 
@@ -180,51 +201,43 @@ def job_timings(report: dict[str, Any], raw: dict[str, Any] | None, copy: float,
     if "runner_started_at" in report:
         timings["sandbox_launch"] = report["runner_started_at"] - report["launched_at"]
     timings.update(report.get("timings", {}))
-    marks = (raw or {}).get("marks", {})
-    if "collected_at" in marks and "suite_started_at" in report:
-        timings["suite_startup"] = marks["collected_at"] - report["suite_started_at"]
-        go_at = marks.get("go_at", marks["collected_at"])
-        timings["suite_waits_for_server"] = go_at - marks["collected_at"]
-        timings["suite_tests"] = marks["finished_at"] - go_at
-    timings["runner_total"] = report.get("elapsed", 0.0)
+    suite, marks = report.get("suite", {}), (raw or {}).get("marks", {})
+    if "forked_at" in marks and "sent_at" in suite:
+        timings["suite_fork"] = marks["forked_at"] - suite["sent_at"]
+        timings["suite_tests"] = marks["finished_at"] - marks["collected_at"]
+    cpu = report.get("cpu", {})
+    if cpu and "cpu" in marks:  # CPU seconds: what the job costs on an idle machine
+        timings["cpu_student_server"] = cpu["student"]
+        timings["cpu_runner"] = cpu["runner"]
+        timings["cpu_suite"] = marks["cpu"]
+    timings["job_total"] = report.get("elapsed", 0.0) + copy + cleanup
     timings["cleanup"] = cleanup
     return {name: round(value, 3) for name, value in timings.items()}
 
 
-def build_spec(course: Course, assignment: Assignment, course_dir: Path, suite: TrustedSuite,
-               caps: SandboxCaps, limits: Limits, private: Path, box: Path,
-               uid: int | None) -> JobSpec:
-    """Assemble the runner's instructions for one submission."""
+def build_spec(course: Course, assignment: Assignment, course_dir: Path, caps: SandboxCaps,
+               limits: Limits, private: Path, box: Path,
+               uid: int | None) -> tuple[JobSpec, dict[str, Any]]:
+    """Assemble the runner's instructions and the suite's job for one submission."""
     app = box / "app"
     port = SANDBOX_PORT if caps.netns else free_port()
     token = secrets.token_urlsafe(24)
     framework = detect_framework(app, assignment)
     prepare, server = server_command(framework, port)
-    results = private / "suite-results.json"
-    pytest = [python_for_sandbox(), "-I", "-m", "pytest", str(suite.copy), "-c", str(suite.ini),
-              "--rootdir", str(suite.copy), "--confcutdir", str(suite.copy),
-              "-p", "no:cacheprovider", "-p", "grader.plugin", "-q", "--no-header",
-              "--grader-results", str(results),
-              "--grader-test-timeout", f"{limits.request_seconds:g}",
-              "--backend", f"http://127.0.0.1:{port}", "--admin-token", token]
     server_env = clean_env({
         "HOME": str(box / "home"), "TMPDIR": str(box / "tmp"),
         "DATABASE_URL": f"sqlite:///{box / 'data' / 'hub.sqlite3'}",
         "HUB_ADMIN_TOKEN": token, "PYTHONUNBUFFERED": "1",
         "GRADER_WSGI_TARGET": wsgi_target(framework)})
-    pytest_env = clean_env({"HOME": str(private), "TMPDIR": str(private),
-                            "PYTHONDONTWRITEBYTECODE": "1",
-                            # only the plugins named on the command line: faster, and
-                            # nothing installed can change how the trusted suite runs
-                            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-                            "CONTRACT_TIMEOUT": f"{limits.request_seconds:g}"})
-    return JobSpec(
+    spec = JobSpec(
         app_dir=str(app), prepare=prepare, server=server, server_env=server_env, uid=uid,
-        port=port, health_path=HEALTH_PATH, pytest=pytest, pytest_cwd=str(suite.copy),
-        pytest_env=pytest_env, pytest_results=str(results), not_run_flag="--grader-not-run",
-        report=str(private / "report.json"),
+        port=port, health_path=HEALTH_PATH, report=str(private / "report.json"),
         hide=hidden_course_paths(course, course_dir), expose=python_prefixes(),
         netns=caps.netns, limits=asdict(limits))
+    suite_job = {"id": private.name, "backend": f"http://127.0.0.1:{port}", "token": token,
+                 "results": str(private / "suite-results.json"),
+                 "output": str(private / "suite-output.txt")}
+    return spec, suite_job
 
 
 def build_tests(raw: dict[str, Any] | None, suite: TrustedSuite) -> list[dict[str, Any]]:
@@ -307,6 +320,14 @@ def _output_and_run_lines(report: dict[str, Any], raw: dict[str, Any] | None,
         lines.append("The trusted test suite failed to load; this is not your fault "
                      "(status: error).")
     return lines
+
+
+def _tail_text(path: Path, size: int) -> str:
+    """Return the last `size` characters of a text file ('' when missing)."""
+    try:
+        return path.read_bytes()[-size:].decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ import fcntl
 import json
 import os
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -47,6 +48,7 @@ __all__ = [
     "UidLease",
     "Cancelled",
     "kill_running",
+    "Zygote",
 ]
 
 UID_BASE = 61000
@@ -94,7 +96,7 @@ class Limits:
     cpu_seconds: int = 60  # RLIMIT_CPU per process
     open_files: int = 256  # RLIMIT_NOFILE
     startup_seconds: float = 20.0  # until /api/v1/health answers
-    request_seconds: float = 5.0  # one test's setup, call or teardown
+    request_seconds: float = 10.0  # one test's setup, call or teardown (a hung request)
     wall_seconds: float = 150.0  # the whole job
     log_tail_bytes: int = 4096  # of the server's output, kept for feedback
 
@@ -241,11 +243,6 @@ class JobSpec:
     uid: int | None
     port: int
     health_path: str
-    pytest: list[str]
-    pytest_cwd: str
-    pytest_env: dict[str, str]
-    pytest_results: str
-    not_run_flag: str  # argument template: the runner appends it when the server is down
     report: str
     hide: list[str]
     expose: list[str]  # Python's prefixes, to make reachable by the uid (see the runner)
@@ -253,8 +250,12 @@ class JobSpec:
     limits: dict[str, Any]
 
 
-def run_job(spec: JobSpec, private_dir: Path, caps: SandboxCaps, limits: Limits) -> dict:
-    """Run one job through the runner, within the wall time; return the runner's report."""
+def run_job(spec: JobSpec, private_dir: Path, caps: SandboxCaps, limits: Limits,
+            zygote: Zygote, suite_job: dict[str, Any]) -> dict:
+    """Run one job: the runner starts the server, the zygote runs the suite against it.
+
+    Returns the runner's report, with the suite's outcome under "suite".
+    """
     spec_path = private_dir / "spec.json"
     spec_path.write_text(json.dumps(asdict(spec)))
     runner = [python_for_sandbox(), "-I", "-m", "grader.sandbox_runner", str(spec_path)]
@@ -262,30 +263,75 @@ def run_job(spec: JobSpec, private_dir: Path, caps: SandboxCaps, limits: Limits)
         runner = ["unshare", "--net", "--pid", "--fork", "--kill-child", "--mount-proc",
                   "--", *runner]
     started = time.monotonic()
+    deadline = started + limits.wall_seconds
     launched_at = time.time()
-    proc = subprocess.Popen(runner, cwd=private_dir, env=clean_env({"HOME": str(private_dir)}),
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True,
-                            preexec_fn=_die_with_parent)
+    with open(private_dir / "runner.log", "wb") as runner_log:
+        proc = subprocess.Popen(runner, cwd=private_dir,
+                                env=clean_env({"HOME": str(private_dir)}),
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=runner_log, start_new_session=True,
+                                preexec_fn=_die_with_parent)
     with _RUNNING_LOCK:
         _RUNNING.add(proc)
+    suite: dict[str, Any] = {}
     try:
-        output, _ = proc.communicate(timeout=limits.wall_seconds)
-        timed_out = False
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        timed_out = True
+        ready = _read_line(proc.stdout, deadline)
+        if ready is not None and not _STOPPING.is_set():
+            state = json.loads(ready)
+            netns = f"/proc/{proc.pid}/ns/net" if caps.netns else None
+            suite = zygote.run({**suite_job, "not_run": state["not_run"], "netns": netns},
+                               deadline - time.monotonic() - 5)
+        timed_out = _finish_runner(proc, deadline)
     finally:
         with _RUNNING_LOCK:
             _RUNNING.discard(proc)
     if _STOPPING.is_set():
         raise Cancelled(f"job {private_dir.name} interrupted")
     report = _read_report(Path(spec.report))
-    report.update(runner_exit=proc.returncode, wall_timeout=timed_out,
-                  runner_output=output.decode("utf-8", "replace")[-4000:],
+    report.update(runner_exit=proc.returncode, wall_timeout=timed_out or suite.get("cut", False),
+                  runner_output=_tail(private_dir / "runner.log", 4000), suite=suite,
                   elapsed=time.monotonic() - started, launched_at=launched_at)
     return report
+
+
+def _read_line(stream: Any, deadline: float) -> bytes | None:
+    """Read one line from a pipe before the deadline (None: EOF or too late)."""
+    fd, line = stream.fileno(), b""
+    while not line.endswith(b"\n"):
+        readable, _, _ = select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        if not readable:
+            return None
+        chunk = os.read(fd, 1)
+        if not chunk:
+            return None
+        line += chunk
+    return line
+
+
+def _finish_runner(proc: subprocess.Popen[bytes], deadline: float) -> bool:
+    """Tell the runner the suite is done and wait for it; True when it had to be killed."""
+    try:
+        proc.stdin.write(b"done\n")
+        proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    try:
+        proc.wait(timeout=max(deadline - time.monotonic(), 10))
+        return False
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return True
+    finally:
+        proc.stdout.close()
+
+
+def _tail(path: Path, size: int) -> str:
+    """Return the last `size` characters of a text file ('' when missing)."""
+    try:
+        return path.read_bytes()[-size:].decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _read_report(path: Path) -> dict:
@@ -294,6 +340,106 @@ def _read_report(path: Path) -> dict:
         return json.loads(path.read_text())
     except (OSError, json.JSONDecodeError):
         return {}
+
+
+class Zygote:
+    """The trusted pytest, started once per batch: it imports and collects the suite once,
+    then forks one child per job (see `grader.plugin.ZygoteLoop`).
+
+    It runs as root outside every sandbox; a child joins one job's network namespace only,
+    so the student's code can reach it over loopback HTTP and nothing else.
+    """
+
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> None:
+        to_loop, self._to_loop = os.pipe()
+        self._from_loop, from_loop = os.pipe()
+        self.log = log
+        with open(log, "wb") as output:
+            self.proc = subprocess.Popen(
+                [*argv, "--grader-zygote", f"{to_loop},{from_loop}"], cwd=cwd, env=env,
+                stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                pass_fds=(to_loop, from_loop), start_new_session=True,
+                preexec_fn=_die_with_parent)
+        os.close(to_loop)
+        os.close(from_loop)
+        self._lock = threading.Lock()
+        self._jobs: dict[str, dict[str, Any]] = {}
+        self._ready = threading.Event()
+        self.alive = True
+        with _RUNNING_LOCK:
+            _RUNNING.add(self.proc)
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        """Read the loop's messages; wake the job each one is about."""
+        with open(self._from_loop, "rb") as stream:
+            for line in stream:
+                message = json.loads(line)
+                if "ready" in message:
+                    self._ready.set()
+                    continue
+                with self._lock:
+                    job = self._jobs.get(message.get("started") or message.get("done"))
+                if job is None:
+                    continue
+                if "started" in message:
+                    job.update(pid=message["pid"], started_at=time.time())
+                else:
+                    job.update(status=message["status"], ended_at=time.time())
+                    job["event"].set()
+        self.alive = False
+        self._ready.set()
+        with self._lock:
+            for job in self._jobs.values():
+                job["event"].set()
+
+    def run(self, job: dict[str, Any], budget: float) -> dict[str, Any]:
+        """Run the suite for one job within `budget` seconds; return its outcome."""
+        entry: dict[str, Any] = {"event": threading.Event(), "status": None,
+                                 "sent_at": time.time(), "cut": False}
+        self._ready.wait(timeout=max(budget, 1))
+        with self._lock:
+            if not self.alive:
+                return {"status": None, "cut": False, "zygote": "not running"}
+            self._jobs[job["id"]] = entry
+            os.write(self._to_loop, json.dumps(job).encode() + b"\n")
+        if not entry["event"].wait(timeout=max(budget, 5)):
+            entry["cut"] = True
+            self._stop_child(entry)
+        with self._lock:
+            self._jobs.pop(job["id"], None)
+        return {k: v for k, v in entry.items() if k != "event"}
+
+    @staticmethod
+    def _stop_child(entry: dict[str, Any]) -> None:
+        """Past the budget: SIGINT (the child still writes its results), then SIGKILL."""
+        for sig, grace in ((signal.SIGINT, 5.0), (signal.SIGKILL, 5.0)):
+            if entry.get("pid"):
+                try:
+                    os.kill(entry["pid"], sig)
+                except ProcessLookupError:
+                    return
+            if entry["event"].wait(timeout=grace):
+                return
+
+    def close(self) -> None:
+        """No more jobs: let the loop end, then make sure it and its children are gone."""
+        os.close(self._to_loop)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self.proc)
+
+    def output_tail(self, size: int = 2000) -> str:
+        """The end of the loop's own output (pytest's errors, for a status-error result)."""
+        return _tail(self.log, size)
 
 
 def _die_with_parent() -> None:

@@ -160,12 +160,12 @@ def test_the_network_is_unreachable(results: dict) -> None:
 
 
 def test_the_hidden_tests_cannot_be_read(results: dict) -> None:
-    """Both the course's suite and the grader's copy are out of the student's reach."""
+    """The course's suite, the grader's copy and the trusted pytest are out of reach."""
     log = results["reads-hidden-tests"]["server_log_tail"]
     probes = [line for line in log.splitlines() if line.startswith("PROBE")]
     assert any("contract/hidden: PermissionError 13" in p for p in probes), log
     assert any("/suite: PermissionError 13" in p for p in probes), log
-    assert not any("LISTED" in p or "READ" in p for p in probes), probes
+    assert not any("LISTED" in p or "READ" in p or "SAW" in p for p in probes), probes
 
 
 def test_forged_results_change_nothing(results: dict, course_dir: Path) -> None:

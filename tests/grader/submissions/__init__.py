@@ -69,10 +69,10 @@ _WSGI_PATCHES: dict[str, str] = {
         except OSError as exc:
             print(f"NETWORK: {exc}", flush=True)
         """,
-    # Looks for the trusted suite (from the grader's command lines in /proc, and at the
-    # course's own path) and tries to read it; prints what it saw.
+    # Looks for the trusted suite: at the course's own path, at the grader's temporary
+    # directories, and among the processes it can see; prints what it found.
     "reads-hidden-tests": """
-        import os, threading, time
+        import glob, os, threading, time
 
         def _try(path):
             try:
@@ -87,17 +87,18 @@ _WSGI_PATCHES: dict[str, str] = {
 
         def _snoop():
             _try("{contract}/hidden")
-            for _ in range(200):
+            for private in glob.glob("/tmp/blink-grader-*"):
+                _try(os.path.join(private, "suite"))
+                _try(os.path.join(private, "suite", "hidden"))
+            for _ in range(100):
                 for pid in os.listdir("/proc"):
                     try:
                         with open(f"/proc/{pid}/cmdline", "rb") as handle:
                             argv = handle.read().decode().split("\\0")
                     except OSError:
                         continue
-                    if "--rootdir" in argv:
-                        suite = argv[argv.index("--rootdir") + 1]
-                        _try(suite)
-                        _try(os.path.join(suite, "hidden"))
+                    if "pytest" in argv:
+                        print(f"PROBE SAW the trusted suite: {argv}", flush=True)
                         return
                 time.sleep(0.05)
 
@@ -105,7 +106,7 @@ _WSGI_PATCHES: dict[str, str] = {
         """,
     # Writes a perfect results.json wherever the real one might be.
     "forges-results": """
-        import json, os, threading, time
+        import glob, json, os
         _forged = json.dumps({"student": "{student}", "score": FORGED, "max_score": FORGED,
                               "status": "graded", "tests": [], "passed": True})
 
@@ -121,20 +122,8 @@ _WSGI_PATCHES: dict[str, str] = {
         _forge("autograded/{student}/{assignment}/results.json")
         _forge("{course_dir}/autograded/{student}/{assignment}/results.json")
 
-        def _forge_trusted():
-            for _ in range(200):
-                for pid in os.listdir("/proc"):
-                    try:
-                        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-                            argv = handle.read().decode().split("\\0")
-                    except OSError:
-                        continue
-                    if "--grader-results" in argv:
-                        _forge(argv[argv.index("--grader-results") + 1])
-                        return
-                time.sleep(0.05)
-
-        threading.Thread(target=_forge_trusted, daemon=True).start()
+        for private in glob.glob("/tmp/blink-grader-*"):
+            _forge(os.path.join(private, "suite-results.json"))
         """,
 }
 
