@@ -1,10 +1,12 @@
 """Benchmark the grader: seconds per project submission beside nbgrader's per notebook.
 
-    python -m grader.bench --copies 50 -j 2 [--notebooks 5]
+    python -m grader.bench --copies 50 -j 2 [--notebooks 5] [--framework django]
 
-Builds a course directory with N copies of the Flask reference starter as submissions,
-grades them with `grader.batch.grade` (the full sandbox), and reports wall seconds per
-submission. Then times nbgrader autograde of the demo notebook assignment
+Builds a course directory with N copies of a reference starter (Flask by default) as
+submissions, grades them with `grader.batch.grade` (the full sandbox), and reports wall
+seconds per submission, the mean timing breakdown of a job (`timings` in results.json),
+CPU seconds per submission (what it costs on an idle machine: divide by the cores) and
+every test a copy lost (the reference should lose none). Then times nbgrader autograde of the demo notebook assignment
 (tests/grader/fixtures/notebook-demo) per notebook on the same machine. Prints a table and
 writes bench/results/grader-bench.json; `run_benchmark` returns the same rows for
 `bench.run`'s grading section.
@@ -33,27 +35,31 @@ DEMO = REPO / "tests" / "grader" / "fixtures" / "notebook-demo"
 OUT = REPO / "bench" / "results" / "grader-bench.json"
 
 
-def bench_projects(copies: int, jobs: int, console: Console) -> dict[str, Any]:
-    """Grade `copies` copies of the Flask starter at -j `jobs`; return the timing row."""
+def bench_projects(copies: int, jobs: int, console: Console,
+                   framework: str = "flask") -> dict[str, Any]:
+    """Grade `copies` copies of a reference starter at -j `jobs`; return the timing row."""
     from grader.batch import grade
 
     course = load_course(REPO)
-    assignment = course.get("flask-hub")
+    assignment = course.get(f"{framework}-hub")
     with tempfile.TemporaryDirectory(prefix="grader-bench-") as tmp:
         course_dir = Path(tmp)
         for index in range(copies):
             shutil.copytree(assignment.source, course_dir / "submitted" / f"s{index:03d}" /
                             assignment.name, ignore=shutil.ignore_patterns(
-                                "__pycache__", "instance", "*.sqlite3"))
+                                "__pycache__", "instance", "*.sqlite3", "*.sqlite3-*"))
         started = time.monotonic()
         results = grade(course, assignment.name, course_dir=course_dir, jobs=jobs,
                         force=True, console=console)
         wall = time.monotonic() - started
     full = sum(1 for r in results if r["score"] == r["max_score"] and r["status"] == "graded")
-    return {"hub": "flask", "what": f"grader grade, {copies} Flask submissions, -j {jobs}",
+    return {"hub": framework,
+            "what": f"grader grade, {copies} {framework.title()} submissions, -j {jobs}",
             "submissions": copies, "jobs": jobs, "wall_seconds": round(wall, 2),
             "seconds_per_submission": round(wall / copies, 3), "full_marks": full,
-            "mean_timings": mean_timings(results), "lost": lost_tests(results)}
+            "mean_timings": (timings := mean_timings(results)),
+            "cpu_seconds": round(sum(v for k, v in timings.items() if k.startswith("cpu_")), 3),
+            "lost": lost_tests(results)}
 
 
 def mean_timings(results: list[dict[str, Any]]) -> dict[str, float]:
@@ -98,13 +104,16 @@ def bench_notebooks(count: int, console: Console) -> dict[str, Any]:
 
 
 def run_benchmark(copies: int = 50, jobs: int = 2, notebooks: int = 5,
-                  console: Console | None = None) -> dict[str, Any]:
-    """Run both benchmarks; return {"rows": [...], "cores": n}."""
+                  console: Console | None = None, framework: str = "flask") -> dict[str, Any]:
+    """Run both benchmarks; return {"rows": [...], "cores": n, "load": ...}."""
     console = console or Console(stderr=True)
-    rows = [bench_projects(copies, jobs, console)]
+    load_before = os.getloadavg()[0]
+    rows = [bench_projects(copies, jobs, console, framework)]
     if notebooks:
         rows.append(bench_notebooks(notebooks, console))
-    return {"rows": rows, "cores": os.cpu_count()}
+    return {"rows": rows, "cores": os.cpu_count(),
+            "load_average": {"before": round(load_before, 2),
+                             "after": round(os.getloadavg()[0], 2)}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,16 +123,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel jobs")
     parser.add_argument("--notebooks", type=int, default=5,
                         help="demo notebooks to autograde (0: skip)")
+    parser.add_argument("--framework", choices=("flask", "django"), default="flask",
+                        help="which reference starter to grade copies of")
     args = parser.parse_args(argv)
     console = Console()
-    report = run_benchmark(args.copies, args.jobs, args.notebooks, console)
+    report = run_benchmark(args.copies, args.jobs, args.notebooks, console, args.framework)
     table = Table(title=f"grading benchmark ({report['cores']} cores)")
-    for column in ("what", "wall s", "s per submission"):
+    for column in ("what", "wall s", "s per submission", "CPU s per submission"):
         table.add_column(column)
     for row in report["rows"]:
         table.add_row(row["what"], f"{row['wall_seconds']:.1f}",
-                      f"{row['seconds_per_submission']:.2f}")
+                      f"{row['seconds_per_submission']:.2f}", f"{row.get('cpu_seconds', 0):.2f}")
     console.print(table)
+    console.print(f"load average before/after: {report['load_average']}")
     atomic_write_json(OUT, report)
     return 0
 

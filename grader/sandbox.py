@@ -9,8 +9,11 @@ One job = one submission. The grader (root) prepares two places:
 
 Then it starts ``grader.sandbox_runner`` (see there) inside new network, PID and mount
 namespaces with ``unshare``. The runner starts the student's server as the unprivileged
-uid with resource limits, runs the trusted contract suite as root over loopback, and
-reports. When the runner ends, the kernel kills every process left in its PID namespace.
+uid with resource limits and says when it answers (or why it never will). The trusted
+suite runs in the batch's `Zygote`: one pytest, started once, that imported and collected
+the suite; per job it forks a child that joins that job's network namespace (and nothing
+else of it) and runs every test over loopback HTTP. Then the grader tells the runner to
+stop; when the runner ends, the kernel kills every process left in its PID namespace.
 
 Where the machine cannot do this (not root, no ``unshare``), `detect_sandbox` says so in
 plain words and the grader falls back to resource limits only. ``GRADER_SANDBOX=none``

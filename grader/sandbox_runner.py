@@ -1,4 +1,4 @@
-"""Inside the sandbox: start the student's server, run the trusted suite, report.
+"""Inside the sandbox: start the student's server, wait while the suite runs, clean up.
 
 Run as ``python -I -m grader.sandbox_runner SPEC.json``, by the grader, as root, inside new
 network, PID and mount namespaces (``unshare --net --pid --fork --mount-proc``). In order:
@@ -9,10 +9,12 @@ network, PID and mount namespaces (``unshare --net --pid --fork --mount-proc``).
 2. run the preparation commands and start the server as the job's unprivileged uid, in its
    own session, with rlimits, a clean environment, its output drained by a thread that
    keeps the tail and counts the bytes;
-3. wait for ``GET /api/v1/health``; if it never answers, stop the server so the suite does
-   not wait on a dead socket;
-4. run the trusted pytest as root in isolated mode (``-I``), cwd in the trusted copy;
-5. kill everything of the uid, write the report (JSON) into the private directory.
+3. wait for ``GET /api/v1/health``; if it never answers, stop the server;
+4. say so on stdout (one JSON line: the state, and why no test can run if so); the grader
+   runs the trusted suite from outside (a child of its zygote joins this network
+   namespace only) and answers "done" on stdin;
+5. kill everything of the uid, reap every orphan (this is PID 1 of the namespace), write
+   the report (JSON, with timings and CPU seconds) into the private directory.
 
 The runner never writes results.json: the grader does, from the report and the suite's
 own results file, both in a directory the student's uid cannot reach.

@@ -95,3 +95,46 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
         leftovers = [p.name for p in path.parent.iterdir() if p.name != "results.json"]
         assert leftovers == [], leftovers
     assert {s: first[s].stat().st_mtime_ns for s in kept} == kept
+
+
+def grader_cli(course: Path) -> list[str]:
+    """The `python -m grader grade` command line for the course in `course`."""
+    return [sys.executable, "-m", "grader", "grade", "flask-hub", "--course", str(course),
+            "--course-dir", str(course), "-j", "2"]
+
+
+def test_ctrl_c_then_resume(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the grader's process group) mid-batch: the rerun completes it.
+
+    Nothing is lost or graded twice: results written before the interrupt are kept as
+    they are, none is half-written, and no sandbox process outlives the grader.
+    """
+    snapshot_course(tmp_path)
+    for student in STUDENTS:
+        build("correct", tmp_path / "submitted" / student / "flask-hub", course_dir=tmp_path,
+              student=student)
+    proc = subprocess.Popen(grader_cli(tmp_path), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    wait_for_results(tmp_path, 1, proc)
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err.decode()[-2000:]
+    assert "interrupted" in err.decode()
+    assert wait_no_sandbox_processes(), "Ctrl-C left student processes running"
+    paths = {s: results_path(tmp_path, s, "flask-hub") for s in STUDENTS}
+    kept = {s: p.stat().st_mtime_ns for s, p in paths.items() if p.exists()}
+    assert 1 <= len(kept) < len(STUDENTS)
+    for student in kept:
+        assert read_result(paths[student])["status"] == "graded", student
+
+    again = subprocess.run(grader_cli(tmp_path), capture_output=True, timeout=600,
+                           check=False)
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    assert f"{len(kept)} submission(s) already graded" in again.stderr.decode()
+    for student, path in paths.items():
+        result = read_result(path)
+        assert result is not None and result["status"] == "graded", student
+        assert result["score"] == result["max_score"] > 0
+        assert [p.name for p in path.parent.iterdir()] == ["results.json"]
+    assert {s: paths[s].stat().st_mtime_ns for s in kept} == kept
+    assert wait_no_sandbox_processes()

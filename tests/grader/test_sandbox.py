@@ -16,7 +16,7 @@ from submissions import build, snapshot_course
 from grader.batch import grade
 from grader.feedback import render_feedback
 from grader.results import atomic_write_json, hash_tree, make_result, read_result
-from grader.sandbox import Limits, detect_sandbox
+from grader.sandbox import Limits, Zygote, clean_env, detect_sandbox
 
 SUITE = """
 import time
@@ -77,6 +77,38 @@ class TestPlugin:
         assert {r["outcome"] for r in records.values()} == {"failed"}
         assert {r["message"] for r in records.values()} == {"not run: no server"}
         assert records["test_hangs"]["points"] == 4.0
+
+
+def test_zygote_collects_once_and_runs_each_job_in_a_child(tmp_path: Path) -> None:
+    """One warm pytest serves jobs one after another; each job gets its own results."""
+    (tmp_path / "test_tiny.py").write_text(textwrap.dedent(SUITE))
+    (tmp_path / "tiny.ini").write_text("[pytest]\n")
+    argv = [sys.executable, "-m", "pytest", str(tmp_path), "-c", str(tmp_path / "tiny.ini"),
+            "--rootdir", str(tmp_path), "-p", "grader.plugin", "-p", "no:cacheprovider",
+            "-q", "--capture=no", "--grader-test-timeout", "0.5"]
+    env = clean_env({"HOME": str(tmp_path), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+                     "PYTHONPATH": os.pathsep.join(sys.path)})
+    zygote = Zygote(argv, tmp_path, env, tmp_path / "zygote.log")
+    outcomes = {}
+    try:
+        for job, extra in (("ran", {}), ("not-run", {"not_run": "not run: no server"}),
+                           ("nowhere", {"netns": str(tmp_path / "no-such-netns")})):
+            done = zygote.run({"id": job, "backend": "", "token": "", "output":
+                               str(tmp_path / f"{job}.txt"), "results":
+                               str(tmp_path / f"{job}.json"), **extra}, budget=60)
+            outcomes[job] = done["status"]
+    finally:
+        zygote.close()
+    ran = {t["nodeid"].split("::")[1]: t["outcome"]
+           for t in json.loads((tmp_path / "ran.json").read_text())["tests"]}
+    assert ran == {"test_passes": "passed", "test_fails": "failed", "test_hangs": "timeout",
+                   "test_skips": "skipped"}
+    not_run = json.loads((tmp_path / "not-run.json").read_text())["tests"]
+    assert {(t["outcome"], t["message"]) for t in not_run} == {("failed", "not run: no server")}
+    # A child that cannot join the job's network namespace runs nothing and says so.
+    assert outcomes["ran"] == outcomes["not-run"] == 0 != outcomes["nowhere"]
+    assert not (tmp_path / "nowhere.json").exists()
+    assert zygote.proc.returncode is not None
 
 
 class TestResults:

@@ -139,17 +139,17 @@ MISBEHAVIOURS = tuple(n for n in _WSGI_PATCHES if n not in ("correct", "partial"
 NAMES = ("correct", "partial", *MISBEHAVIOURS)
 
 
-def snapshot_course(root: Path) -> Course:
-    """A course in root with copies of the Flask starter and the contract suite.
+def snapshot_course(root: Path, *, django: bool = False) -> Course:
+    """A course in root with copies of the Flask starter (and the Django one) and the suite.
 
     Tests grade against this snapshot, so edits to the live suite during a run change
     nothing (a changed suite would rightly make the grader grade everything again).
     """
-    shutil.copytree(STARTER, root / "flask", ignore=shutil.ignore_patterns(
-        "__pycache__", "instance", "*.sqlite3"))
+    leave_out = shutil.ignore_patterns("__pycache__", "instance", "*.sqlite3", "*.sqlite3-*")
+    shutil.copytree(STARTER, root / "flask", ignore=leave_out)
     shutil.copytree(REPO / "starter" / "contract", root / "contract",
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "course.toml").write_text(textwrap.dedent("""
+    manifest = """
         [course]
         id = "grader-tests"
 
@@ -159,7 +159,18 @@ def snapshot_course(root: Path) -> Course:
         source = "flask"
         contract = "contract"
         framework = "flask"
-        """))
+        """
+    if django:
+        shutil.copytree(REPO / "starter" / "django", root / "django", ignore=leave_out)
+        manifest += """
+        [[assignment]]
+        name = "django-hub"
+        kind = "project"
+        source = "django"
+        contract = "contract"
+        framework = "django"
+        """
+    (root / "course.toml").write_text(textwrap.dedent(manifest))
     return load_course(root)
 
 
