@@ -14,6 +14,18 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+_THIS = sys.modules[__name__]
+
+
+def pytest_collectstart(collector: pytest.Collector) -> None:
+    """Let the top-level test modules `from conftest import ...` these helpers.
+
+    Every conftest.py outside a package is imported as the module `conftest`, so the last one
+    loaded (tests/grader/, tests/simulators/) would answer; point the name back at this one
+    just before a module of tests/ itself is imported.
+    """
+    if isinstance(collector, pytest.Module) and collector.path.parent == Path(__file__).parent:
+        sys.modules["conftest"] = _THIS
 
 
 def free_port() -> int:
@@ -24,13 +36,13 @@ def free_port() -> int:
 
 
 def wait_for_health(
-    base_url: str, server: subprocess.Popen, log: Path, timeout: float = 30.0
+    base_url: str, server: subprocess.Popen, log: Path | None = None, timeout: float = 30.0
 ) -> None:
     """Wait until GET /api/v1/health answers 200; fail with the server's output if it dies."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            output = log.read_text(errors="replace")
+            output = log.read_text(errors="replace") if log else (server.communicate()[0] or "")
             pytest.fail(f"the hub exited with {server.returncode} before serving:\n{output}")
         try:
             if httpx.get(f"{base_url}/api/v1/health", timeout=1.0).status_code == 200:
