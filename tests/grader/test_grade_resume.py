@@ -97,6 +97,20 @@ def test_kill_minus_nine_then_resume(tmp_path: Path) -> None:
     assert {s: first[s].stat().st_mtime_ns for s in kept} == kept
 
 
+def children_running(parent: int, word: str) -> list[int]:
+    """Return the pids of `parent`'s children whose command line holds `word`."""
+    found = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+            argv = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"\nPPid:\t{parent}\n" in status and word.encode() in argv:
+            found.append(int(entry))
+    return found
+
+
 def grader_cli(course: Path) -> list[str]:
     """The `python -m grader grade` command line for the course in `course`."""
     return [sys.executable, "-m", "grader", "grade", "flask-hub", "--course", str(course),
@@ -116,11 +130,13 @@ def test_ctrl_c_then_resume(tmp_path: Path) -> None:
     proc = subprocess.Popen(grader_cli(tmp_path), stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
     wait_for_results(tmp_path, 1, proc)
+    zygotes = children_running(proc.pid, "--grader-zygote")
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err.decode()[-2000:]
     assert "interrupted" in err.decode()
     assert wait_no_sandbox_processes(), "Ctrl-C left student processes running"
+    assert len(zygotes) == 1 and not any(os.path.exists(f"/proc/{pid}") for pid in zygotes)
     paths = {s: results_path(tmp_path, s, "flask-hub") for s in STUDENTS}
     kept = {s: p.stat().st_mtime_ns for s, p in paths.items() if p.exists()}
     assert 1 <= len(kept) < len(STUDENTS)
