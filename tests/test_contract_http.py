@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from conftest import REPO, run_pytest
+from hubtesting import REPO, run_pytest
 
 TOKEN = "contract-http-test-token"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REPO, free_port, wait_for_health
+from hubtesting import REPO, free_port, wait_for_health
 
 from simulators.fleet import Fleet
 

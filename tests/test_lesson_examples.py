@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from hubtesting import REPO
 
 EXAMPLES = REPO / "lessons" / "examples"
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_pytest
+from hubtesting import REPO, run_pytest
 
 BACKENDS = ["flask", "django"]
 BACKEND_ENV = "HUB_SCHEMATHESIS_BACKEND"
