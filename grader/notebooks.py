@@ -8,6 +8,8 @@ them in the same shape as a project's, one test per graded cell.
 
 from __future__ import annotations
 
+import asyncio
+
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,11 +56,30 @@ def notebook_grader(course: Course, assignment: Assignment, course_dir: Path) ->
     yield run
 
 
+@contextmanager
+def closing_event_loop() -> Iterator[None]:
+    """Close the event loop nbgrader's kernel client leaves in this thread (and its sockets).
+
+    jupyter_core's run_sync makes one loop per thread and never closes it; a batch's worker
+    thread would leak it (and Python warns at exit).
+    """
+    try:
+        yield
+    finally:
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # no loop in this thread: nothing to close
+            loop = None
+        if loop is not None and not loop.is_running() and not loop.is_closed():
+            loop.close()
+            asyncio.set_event_loop(None)
+
+
 def grade_notebooks(api: Any, assignment: Assignment, student: str, submission: Path,
                     course_dir: Path, version: str) -> dict[str, Any]:
     """Autograde one submission, generate its feedback, return its results.json document."""
     started = time.monotonic()
-    with scripts_on_path():
+    with scripts_on_path(), closing_event_loop():
         graded = api.autograde(assignment.name, student, force=True, create=True)
         if not graded.get("success"):
             raise NotebookError(_tail(graded))
