@@ -6,8 +6,9 @@ Builds a course directory with N copies of a reference starter (Flask by default
 submissions, grades them with `grader.batch.grade` (the full sandbox), and reports wall
 seconds per submission, the mean timing breakdown of a job (`timings` in results.json),
 CPU seconds per submission (what it costs on an idle machine: divide by the cores) and
-every test a copy lost (the reference should lose none). Then times nbgrader autograde of the demo notebook assignment
-(tests/grader/fixtures/notebook-demo) per notebook on the same machine. Prints a table and
+every test a copy lost (the reference should lose none). Then times nbgrader autograde of
+the demo notebook assignment (tests/grader/fixtures/notebook-demo) per notebook on the same
+machine. Prints a table and
 writes bench/results/grader-bench.json; `run_benchmark` returns the same rows for
 `bench.run`'s grading section.
 """

@@ -9,7 +9,6 @@ them in the same shape as a project's, one test per graded cell.
 from __future__ import annotations
 
 import asyncio
-
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager

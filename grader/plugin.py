@@ -24,7 +24,9 @@ import os
 import resource
 import select
 import signal
+import sys
 import time
+import traceback
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -251,6 +253,9 @@ class ZygoteLoop:
             code = 70
             try:
                 code = self._child(session, job)
+            except BaseException:  # noqa: BLE001 - said in the job's output, exit code 70
+                traceback.print_exc()
+                sys.stderr.flush()
             finally:
                 os._exit(code)
         self.children[pid] = job["id"]
