@@ -30,7 +30,7 @@ from bench.report import last_line  # noqa: E402
 # grading and the feedback loop run whole test suites; simulation is cheapest, so last.
 SECTIONS = ("ingestion", "queries", "grading", "feedback", "simulation")
 EPILOG = """examples:
-  make bench                                   everything (~8 min on 2 cores), and publish
+  make bench                                   everything (5–6 min on 2 cores), and publish
   make bench QUICK=1                           everything, small (< 1 min): what CI runs
   python -m bench.run --only ingestion,queries
   python -m bench.report                       rebuild the table and plots from the JSON
