@@ -134,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         table.add_column(column)
     for row in report["rows"]:
         table.add_row(row["what"], f"{row['wall_seconds']:.1f}",
-                      f"{row['seconds_per_submission']:.2f}", f"{row.get('cpu_seconds', 0):.2f}")
+                      f"{row['seconds_per_submission']:.2f}",
+                      f"{row['cpu_seconds']:.2f}" if "cpu_seconds" in row else "-")
     console.print(table)
     console.print(f"load average before/after: {report['load_average']}")
     atomic_write_json(OUT, report)
