@@ -79,9 +79,16 @@ def seed(db_path: Path, device_id: str, count: int) -> dict:
         )
         for sql in indexes.values():
             db.execute(sql)
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
+    checkpoint(db)
     return {"table": table, "indexes": sorted(indexes), "seconds": time.monotonic() - started}
+
+
+def checkpoint(db: sqlite3.Connection) -> None:
+    """Move the WAL into the database file and close: later reads do not wade through it."""
+    busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    db.close()
+    if busy:
+        raise RuntimeError("the WAL checkpoint was blocked by a reader; figures would be skewed")
 
 
 def drop_indexes(db: sqlite3.Connection, table: str) -> dict[str, str]:
@@ -99,7 +106,7 @@ def add_covering_index(db_path: Path, table: str) -> None:
     """Add the index that answers stats alone: (device, sensor, recorded_at, value)."""
     with sqlite3.connect(db_path) as db:
         db.execute(f"CREATE INDEX {COVERING} ON {table} (device_id, sensor, recorded_at, value)")
-    db.close()
+    checkpoint(db)
 
 
 def query_urls(served: Served, count: int) -> dict[str, str]:
@@ -173,7 +180,7 @@ def measure_hub(hub: str, tmp: Path, count: int, reps: int, budget_s: float) -> 
             if indexes == "dropped":
                 with sqlite3.connect(served.db_path) as db:
                     dropped = sorted(set(drop_indexes(db, seeded["table"])) - {COVERING})
-                db.close()
+                checkpoint(db)
             for query, url in query_urls(served, count).items():
                 if indexes == "covering" and query != "stats":
                     continue
