@@ -233,6 +233,7 @@ def build_spec(course: Course, assignment: Assignment, course_dir: Path, caps: S
         app_dir=str(app), prepare=prepare, server=server, server_env=server_env, uid=uid,
         port=port, health_path=HEALTH_PATH, report=str(private / "report.json"),
         hide=hidden_course_paths(course, course_dir), expose=python_prefixes(),
+        scratch={str(box / "data"): limits.scratch_bytes, str(box / "tmp"): limits.scratch_bytes},
         netns=caps.netns, limits=asdict(limits))
     suite_job = {"id": private.name, "backend": f"http://127.0.0.1:{port}", "token": token,
                  "results": str(private / "suite-results.json"),

@@ -102,6 +102,7 @@ class Limits:
     request_seconds: float = 10.0  # one test's setup, call or teardown (a hung request)
     wall_seconds: float = 150.0  # the whole job
     log_tail_bytes: int = 4096  # of the server's output, kept for feedback
+    scratch_bytes: int = 256 << 20  # the tmpfs (RAM) under data/ and under tmp/, each
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ class JobSpec:
     report: str
     hide: list[str]
     expose: list[str]  # Python's prefixes, to make reachable by the uid (see the runner)
+    scratch: dict[str, int]  # dir -> bytes: a tmpfs of that size there (data/, tmp/)
     netns: bool
     limits: dict[str, Any]
 

@@ -113,6 +113,20 @@ def expose(prefixes: list[str], staging_root: str) -> list[str]:
     return done
 
 
+def mount_scratch(scratch: dict[str, int], uid: int | None) -> None:
+    """Mount a size-capped tmpfs, owned by the uid, on each scratch dir (the database's).
+
+    In RAM: no fsync stalls when the machine's disk is busy (a SQLite checkpoint behind
+    someone else's I/O could take seconds and fail a test on time), and a student cannot
+    fill the disk; it all disappears with the mount namespace.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    owner = "" if uid is None else f",uid={uid},gid={uid}"
+    for path, size in scratch.items():
+        _mount(libc, "tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV,
+               f"mode=700,size={size}{owner}")
+
+
 def _closed_ancestor(path: str) -> str | None:
     """Return the first directory on the way to path that others cannot traverse."""
     current = "/"
@@ -273,6 +287,7 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     if spec["netns"]:
         report["hidden_paths"] = hide_paths(spec["hide"])
         report["exposed"] = expose(spec["expose"], os.path.dirname(spec["report"]))
+        mount_scratch(spec["scratch"], spec["uid"])
         bring_up_loopback()
     timings["namespace_setup"] = round(time.monotonic() - mark, 3)
     log = bytearray()
