@@ -4,6 +4,7 @@
 # stamp file .venv/.installed, so a second `make test` starts straight away.
 
 PYTHON ?= python3
+LAB_OPTS ?=          # extra options for jupyter lab, e.g. LAB_OPTS="--port=8890 --no-browser"
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
@@ -26,7 +27,8 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## create or update .venv from pyproject.toml
 
 lab: venv ## open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir="$(if $(wildcard notebooks/*/*.ipynb),notebooks,.)"
+	$(BIN)/jupyter lab --notebook-dir="$(if $(wildcard notebooks/*/*.ipynb),notebooks,.)" \
+		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTS)
 
 test: venv ## run every test: the project's, the contract suite against each hub, quick benchmarks
 	$(PY) -m pytest starter/contract --backend flask
