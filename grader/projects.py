@@ -24,6 +24,7 @@ from grader.course import Assignment, Course
 from grader.results import hash_tree, make_result
 from grader.sandbox import (
     SANDBOX_PORT,
+    SERVE_MODULE,
     JobSpec,
     Limits,
     SandboxCaps,
@@ -113,15 +114,20 @@ def detect_framework(app: Path, assignment: Assignment) -> str:
     return "django" if (app / "manage.py").is_file() else "flask"
 
 
-def server_command(framework: str, port: int) -> tuple[list[list[str]], list[str]]:
-    """Return (preparation commands, server command) for a framework."""
+def server_command(framework: str, port: int,
+                   serve_dir: Path) -> tuple[list[list[str]], list[str]]:
+    """Return (preparation commands, server command) for a framework.
+
+    gunicorn loads the sandbox's copy of grader/serve.py from serve_dir (see
+    make_sandbox_dir), never the grader package itself.
+    """
     python = python_for_sandbox()
     gunicorn = [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                 "--worker-class", "gthread", "--threads", "4", "--timeout", "30",
                 "--graceful-timeout", "1", "--error-logfile", "-",
                 # no limit on the request line: a long path is the app's to refuse
                 "--limit-request-line", "0"]
-    entry = [*gunicorn, "grader.serve:drained_app()"]
+    entry = [*gunicorn, "--pythonpath", str(serve_dir), f"{SERVE_MODULE}:drained_app()"]
     if framework == "django":
         return [[python, "manage.py", "migrate", "--noinput"]], entry
     return [], entry
@@ -223,7 +229,7 @@ def build_spec(course: Course, assignment: Assignment, course_dir: Path, caps: S
     port = SANDBOX_PORT if caps.netns else free_port()
     token = secrets.token_urlsafe(24)
     framework = detect_framework(app, assignment)
-    prepare, server = server_command(framework, port)
+    prepare, server = server_command(framework, port, box / "serve")
     server_env = clean_env({
         "HOME": str(box / "home"), "TMPDIR": str(box / "tmp"),
         "DATABASE_URL": f"sqlite:///{box / 'data' / 'hub.sqlite3'}",

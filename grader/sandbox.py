@@ -57,6 +57,7 @@ __all__ = [
 UID_BASE = 61000
 UID_COUNT = 1000
 SANDBOX_PORT = 8000
+SERVE_MODULE = "blink_serve"  # the copy of grader/serve.py in each sandbox's serve/ dir
 _LOCK_DIR = Path("/run/blink-grader") if Path("/run").is_dir() else Path("/tmp/.blink-grader")
 
 
@@ -464,7 +465,12 @@ def make_private_dir(parent: Path, name: str) -> Path:
 
 
 def make_sandbox_dir(parent: Path, name: str, submission: Path, uid: int | None) -> Path:
-    """Create the job's sandbox: app/ (a copy of the submission), home/, tmp/, data/."""
+    """Create the job's sandbox: app/ (a copy of the submission), home/, tmp/, data/, serve/.
+
+    serve/ holds a root-owned copy of grader/serve.py, the WSGI wrapper gunicorn loads: the
+    student's uid cannot import the grader package itself when the course repository is
+    closed to others (chmod 700), and it needs nothing else of it.
+    """
     box = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=parent))
     box.chmod(0o755)
     shutil.copytree(submission, box / "app", symlinks=True,
@@ -475,4 +481,6 @@ def make_sandbox_dir(parent: Path, name: str, submission: Path, uid: int | None)
         for dirpath, dirnames, filenames in os.walk(box):
             for name_ in dirnames + filenames:
                 os.lchown(os.path.join(dirpath, name_), uid, uid)
+    (box / "serve").mkdir(mode=0o755)
+    shutil.copyfile(Path(__file__).with_name("serve.py"), box / "serve" / f"{SERVE_MODULE}.py")
     return box

@@ -1,6 +1,6 @@
 """The WSGI entry point gunicorn loads in the sandbox: the student's app, draining bodies.
 
-    gunicorn 'grader.serve:drained_app()'   with GRADER_WSGI_TARGET=wsgi:app
+    GRADER_WSGI_TARGET=wsgi:app gunicorn --pythonpath <sandbox>/serve 'blink_serve:drained_app()'
 
 A hub that refuses an oversized body (413) answers before reading it. Gunicorn then closes
 the connection while the client is still sending, and the client sees a reset instead of
