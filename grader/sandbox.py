@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import GraderError
+from grader.sandbox_runner import kill_all_as
 
 __all__ = [
     "Limits",
@@ -198,23 +199,9 @@ def kill_uid(uid: int, *, rounds: int = 50) -> int:
         if not pids:
             return len(seen)
         seen.update(pids)
-        _kill_all_as(uid)
+        kill_all_as(uid)
         time.sleep(0.02)
     return len(seen)
-
-
-def _kill_all_as(uid: int) -> None:
-    """Fork, become `uid` and kill(-1, SIGKILL): every process of that uid at once."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child only signals and exits
-        try:
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
 
 
 def free_port() -> int:

@@ -227,22 +227,27 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
+def kill_all_as(uid: int) -> None:
+    """Fork, become `uid` and kill(-1, SIGKILL): every process of that uid at once."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child only signals and exits
+        try:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
 def kill_uid_here(uid: int | None) -> None:
     """Kill every process of the sandbox uid (kill(-1) as that uid) and reap them all."""
     if uid is None:
         reap_orphans()
         return
     for _ in range(50):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child only signals
-            try:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-                os.kill(-1, signal.SIGKILL)
-            finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+        kill_all_as(uid)
         reap_orphans()
         if not any(_uid_of(p) == uid for p in os.listdir("/proc") if p.isdigit()):
             return

@@ -9,26 +9,23 @@ answers a 501 envelope. Django is configured once per process, so each check run
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from grader.markers import strip_source
+from starter_markers import (
+    assert_blocks_inside_functions,
+    copy_stripped,
+    grader_strip,
+    marker_lines,
+    regex_strip,
+)
 
 STARTER = Path(__file__).resolve().parents[1] / "starter" / "django"
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*\n",
-    re.MULTILINE | re.DOTALL,
-)
 
 # Run inside a (stripped) starter: migrate a fresh database and try a few requests.
 PROBE = """
@@ -80,14 +77,8 @@ def run_in(
     )
 
 
-def regex_strip(text: str, path: Path) -> str:
-    """Replace each solution block with a raise at the BEGIN marker's indentation."""
-    return BLOCK.sub(lambda m: f'{m["indent"]}raise NotImplementedError("write this")\n', text)
 
 
-def grader_strip(text: str, path: Path) -> str:
-    """Strip the way ``grader release`` does."""
-    return strip_source(text, path=path)
 
 
 def python_files() -> list[Path]:
@@ -97,22 +88,8 @@ def python_files() -> list[Path]:
     )
 
 
-def marker_lines(text: str) -> list[tuple[int, str]]:
-    """The (line number, marker) of every solution marker in ``text``."""
-    return [
-        (number, line.strip())
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() in (BEGIN, END)
-    ]
 
 
-def function_spans(text: str) -> list[tuple[int, int]]:
-    """The first and last line of every function in ``text``."""
-    return [
-        (node.lineno, node.end_lineno or node.lineno)
-        for node in ast.walk(ast.parse(text))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    ]
 
 
 def test_only_views_and_serializers_carry_solution_blocks() -> None:
@@ -128,27 +105,14 @@ def test_only_views_and_serializers_carry_solution_blocks() -> None:
 @pytest.mark.parametrize("path", python_files(), ids=lambda p: p.relative_to(STARTER).as_posix())
 def test_markers_are_balanced_and_inside_function_bodies(path: Path) -> None:
     """Markers alternate BEGIN/END, and each block lies inside one function's body."""
-    text = path.read_text(encoding="utf-8")
-    markers = marker_lines(text)
-    kinds = [marker for _, marker in markers]
-    assert kinds == [BEGIN, END] * (len(kinds) // 2), f"{path}: unbalanced or nested markers"
-    spans = function_spans(text)
-    for begin, _ in markers[::2]:
-        assert any(first < begin <= last for first, last in spans), (
-            f"{path}:{begin}: a solution block outside a function body"
-        )
+    assert_blocks_inside_functions(path)
 
 
 @pytest.fixture
 def stripped_starter(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A copy of the starter with its solution blocks stripped by ``request.param``."""
-    strip: Callable[[str, Path], str] = request.param
-    target = tmp_path / "django"
-    ignored = shutil.ignore_patterns("db.sqlite3*", "__pycache__", "staticfiles")
-    shutil.copytree(STARTER, target, ignore=ignored)
-    for path in target.rglob("*.py"):
-        path.write_text(strip(path.read_text(encoding="utf-8"), path), encoding="utf-8")
-    return target
+    ignored = ["db.sqlite3*", "staticfiles"]
+    return copy_stripped(STARTER, tmp_path / "django", request.param, ignored)
 
 
 @pytest.mark.parametrize(

@@ -10,23 +10,21 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from grader.markers import strip_source
+from starter_markers import (
+    assert_blocks_inside_functions,
+    copy_stripped,
+    function_spans,
+    grader_strip,
+    marker_lines,
+    regex_strip,
+)
 
 STARTER = Path(__file__).resolve().parents[1] / "starter" / "flask"
-BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*\n",
-    re.MULTILINE | re.DOTALL,
-)
 
 # Run inside the stripped copy: build the app as the grader does, and try a few requests.
 PROBE = """
@@ -45,14 +43,8 @@ print(json.dumps({k: [r.status_code, r.get_json()] for k, r in answers.items()})
 """
 
 
-def regex_strip(text: str, path: Path) -> str:
-    """Replace each solution block with a raise at the BEGIN marker's indentation."""
-    return BLOCK.sub(lambda m: f'{m["indent"]}raise NotImplementedError("write this")\n', text)
 
 
-def grader_strip(text: str, path: Path) -> str:
-    """Strip the way ``grader release`` does."""
-    return strip_source(text, path=path)
 
 
 def python_files() -> list[Path]:
@@ -60,22 +52,8 @@ def python_files() -> list[Path]:
     return sorted(p for p in STARTER.rglob("*.py") if "tests" not in p.parts)
 
 
-def marker_lines(text: str) -> list[tuple[int, str]]:
-    """The (line number, marker) of every solution marker in ``text``."""
-    return [
-        (number, line.strip())
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() in (BEGIN, END)
-    ]
 
 
-def function_spans(text: str) -> list[tuple[int, int]]:
-    """The first and last line of every function in ``text``."""
-    return [
-        (node.lineno, node.end_lineno or node.lineno)
-        for node in ast.walk(ast.parse(text))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    ]
 
 
 def test_the_starter_has_solution_blocks_in_every_resource_module() -> None:
@@ -88,15 +66,8 @@ def test_the_starter_has_solution_blocks_in_every_resource_module() -> None:
 @pytest.mark.parametrize("path", python_files(), ids=lambda p: p.name)
 def test_markers_are_balanced_and_inside_function_bodies(path: Path) -> None:
     """Markers alternate BEGIN/END, and each block lies inside one function's body."""
+    markers = assert_blocks_inside_functions(path)
     text = path.read_text(encoding="utf-8")
-    markers = marker_lines(text)
-    kinds = [marker for _, marker in markers]
-    assert kinds == [BEGIN, END] * (len(kinds) // 2), f"{path}: unbalanced or nested markers"
-    spans = function_spans(text)
-    for begin, _ in markers[::2]:
-        assert any(first < begin <= last for first, last in spans), (
-            f"{path}:{begin}: a solution block outside a function body"
-        )
     stripped = regex_strip(text, path)
     placeholders = [
         node.lineno
@@ -111,12 +82,7 @@ def test_markers_are_balanced_and_inside_function_bodies(path: Path) -> None:
 @pytest.fixture
 def stripped_starter(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     """A copy of the starter with its solution blocks stripped by ``request.param``."""
-    strip: Callable[[str, Path], str] = request.param
-    target = tmp_path / "flask"
-    shutil.copytree(STARTER, target, ignore=shutil.ignore_patterns("instance", "__pycache__"))
-    for path in target.rglob("*.py"):
-        path.write_text(strip(path.read_text(encoding="utf-8"), path), encoding="utf-8")
-    return target
+    return copy_stripped(STARTER, tmp_path / "flask", request.param, ["instance"])
 
 
 @pytest.mark.parametrize(
