@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -178,6 +179,6 @@ def summary_table(assignment: Assignment, results: list[dict]) -> Table:
     for column in ("student", "score", "status", "seconds"):
         table.add_column(column, justify="right" if column != "student" else "left")
     for result in results:
-        table.add_row(result["student"], f"{result['score']:g} / {result['max_score']:g}",
+        table.add_row(escape(result["student"]), f"{result['score']:g} / {result['max_score']:g}",
                       result["status"], f"{result.get('duration', 0):.1f}")
     return table

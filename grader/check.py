@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from grader.errors import CheckError
@@ -143,7 +144,9 @@ def print_report(report: CheckReport, console: Console) -> None:
     for test in report.tests:
         mark = "[green]✓[/]" if test.passed else "[red]✗[/]"
         hint = "" if test.passed else (test.hint or test.message or "")
-        table.add_row(mark, test.name, f"{_fmt(test.earned)}/{_fmt(test.points)}", hint)
+        # test ids and hints are text, never rich markup ("[/api/v1/...]" is a parameter id)
+        table.add_row(mark, escape(test.name), f"{_fmt(test.earned)}/{_fmt(test.points)}",
+                      escape(hint))
     console.print(table)
     passed = sum(t.passed for t in report.tests)
     console.print(f"Total: [bold]{_fmt(report.earned)}/{_fmt(report.possible)}[/] points, "
@@ -154,8 +157,8 @@ def print_report(report: CheckReport, console: Console) -> None:
                       "contract: read openapi.yaml for the cases you have not tried yet.")
     else:
         advice = upcoming.hint or upcoming.message or "read the test to see what it expects"
-        console.print(f"Next: [bold]{upcoming.name}[/] ({_fmt(upcoming.points)} points) - "
-                      f"{advice}")
+        console.print(f"Next: [bold]{escape(upcoming.name)}[/] ({_fmt(upcoming.points)} "
+                      f"points) - {escape(advice)}")
 
 
 def _fmt(value: float) -> str:

@@ -102,3 +102,17 @@ def test_a_run_that_cannot_collect_is_explained(starter: Path,
 def test_outside_a_starter_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CheckError, match="not a starter project"):
         run_check(tmp_path)
+
+
+def test_brackets_in_test_ids_and_hints_are_printed_as_text() -> None:
+    """Parametrize ids such as [/api/v1/x] and hints with [brackets] are text, not markup."""
+    from grader.check import CheckReport, TestLine
+
+    name = "test_errors.py::test_unknown_path_is_404[/api/v1/nothing-here]"
+    hint = "Answer [/] paths you do not know with 404 [bold]not_found[/bold]"
+    report = CheckReport([TestLine(name, 2.0, False, "failed", hint, None)], exit_status=1)
+    console = Console(record=True, width=300)
+    print_report(report, console)
+    text = console.export_text()
+    assert name in text
+    assert hint in text
