@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .auth import device_key_required, get_device_or_404
@@ -63,14 +63,15 @@ def post_readings(device: Device) -> tuple[dict[str, Any], int]:
 def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
     """Store the readings not stored before, all or none; return them in order and how many are new.
 
-    The unique constraint on ``(device_id, seq)`` makes this safe when two copies of a request
-    arrive at once: the slower one fails with IntegrityError, rolls back, and tries again,
-    this time finding the readings the faster one stored.
+    Most readings are new, so the first attempt just inserts them. When the database refuses
+    one because its ``(device_id, seq)`` is stored already (a replay, or a copy of this request
+    that arrived at the same moment), we roll back and try again, this time looking up the
+    stored readings first and inserting only the others.
     """
     ### BEGIN SOLUTION
     for attempt in range(STORE_ATTEMPTS):
         try:
-            return try_store_readings(device, items)
+            return try_store_readings(device, items, find_replays=attempt > 0)
         except IntegrityError:
             db.session.rollback()
             if attempt == STORE_ATTEMPTS - 1:
@@ -79,30 +80,61 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
     ### END SOLUTION
 
 
-def try_store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
+def try_store_readings(
+    device: Device, items: list[ReadingCreate], *, find_replays: bool
+) -> tuple[list[Reading], int]:
     """Insert the new readings in one transaction, and mark the device as seen."""
     ### BEGIN SOLUTION
     now = utcnow()
-    stored = stored_by_seq(device.id, [item.seq for item in items if item.seq is not None])
-    readings, created = [], 0
-    for item in items:
-        reading = stored.get(item.seq) if item.seq is not None else None
-        if reading is None:
-            reading = Reading(
-                device_id=device.id,
-                sensor=item.sensor,
-                value=item.value,
-                unit=item.unit,
-                recorded_at=item.recorded_at or now,
-                received_at=now,
-                seq=item.seq,
-            )
-            db.session.add(reading)
-            created += 1
-        readings.append(reading)
-    device.last_seen_at = now
+    seqs = [item.seq for item in items if item.seq is not None]
+    stored = stored_by_seq(device.id, seqs) if find_replays else {}
+    new = [
+        Reading(
+            device_id=device.id,
+            sensor=item.sensor,
+            value=item.value,
+            unit=item.unit,
+            recorded_at=item.recorded_at or now,
+            received_at=now,
+            seq=item.seq,
+        )
+        for item in items
+        if item.seq not in stored
+    ]
+    insert_readings(new)
+    mark_seen(device, now)
     db.session.commit()
-    return readings, created
+    new_ones = iter(new)
+    readings = [stored[item.seq] if item.seq in stored else next(new_ones) for item in items]
+    return readings, len(new)
+    ### END SOLUTION
+
+
+def insert_readings(readings: list[Reading]) -> None:
+    """Insert readings with one ``INSERT ... RETURNING id`` statement, and set their ids.
+
+    ``db.session.add()`` would work too, but the session's unit of work (tracking each object,
+    deciding what to flush, in which order) costs more than the INSERT itself when a request
+    stores one small row. A Core insert on the table sends the rows straight to the database.
+    """
+    ### BEGIN SOLUTION
+    if not readings:
+        return
+    table = Reading.__table__
+    columns = ("device_id", "sensor", "value", "unit", "recorded_at", "received_at", "seq")
+    rows = [{name: getattr(reading, name) for name in columns} for reading in readings]
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = db.session.execute(statement, rows).scalars()
+    for reading, reading_id in zip(readings, ids, strict=True):
+        reading.id = reading_id
+    ### END SOLUTION
+
+
+def mark_seen(device: Device, now: datetime) -> None:
+    """Set the device's ``last_seen_at`` with one UPDATE, in the transaction of the insert."""
+    ### BEGIN SOLUTION
+    table = Device.__table__
+    db.session.execute(update(table).where(table.c.id == device.id).values(last_seen_at=now))
     ### END SOLUTION
 
 
