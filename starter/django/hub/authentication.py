@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
+from django.db.models import Q
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -42,13 +43,22 @@ class AdminPrincipal:
         return "admin"
 
 
-def path_device(request: Request) -> Device:
-    """The device named by the URL's `device_id`, or 404."""
+def path_and_key_devices(request: Request, api_key: str) -> tuple[Device, Device | None]:
+    """The device named by the URL (or 404) and the device `api_key` belongs to, if any.
+
+    One query finds both: the path's device by id and the key's owner by the key's hash
+    (the same row when a device sends its own key, the usual case).
+    """
     device_id = request.parser_context["kwargs"]["device_id"]
-    try:
-        return Device.objects.get(pk=device_id)
-    except Device.DoesNotExist:
-        raise exceptions.NotFound(f"There is no device {device_id!r}.") from None
+    wanted = Q(pk=device_id)
+    key_hash = hash_key(api_key) if api_key else None
+    if key_hash:
+        wanted |= Q(api_key_hash=key_hash)
+    found = {device.pk: device for device in Device.objects.filter(wanted)}
+    if device_id not in found:
+        raise exceptions.NotFound(f"There is no device {device_id!r}.")
+    owner = next((d for d in found.values() if d.api_key_hash == key_hash), None)
+    return found[device_id], owner
 
 
 class DeviceKeyAuthentication(BaseAuthentication):
@@ -58,14 +68,11 @@ class DeviceKeyAuthentication(BaseAuthentication):
 
     def authenticate(self, request: Request) -> tuple[DevicePrincipal, Device] | None:
         """Return (principal, device the key belongs to); None without a key; 401 if unknown."""
-        device = path_device(request)
-        request.path_device = device
         api_key = request.META.get(self.header, "")
+        device, owner = path_and_key_devices(request, api_key)
+        request.path_device = device
         if not api_key:
             return None
-        if device.has_api_key(api_key):
-            return DevicePrincipal(device), device
-        owner = Device.objects.filter(api_key_hash=hash_key(api_key)).first()
         if owner is None:
             raise exceptions.AuthenticationFailed("This X-API-Key belongs to no device.")
         return DevicePrincipal(owner), owner
