@@ -6,8 +6,11 @@ whether a column may be NULL); ``mapped_column`` adds what the database needs to
 The indexes follow the queries the API makes:
 
 - ``devices.key_hash`` (unique): finding the device a key belongs to.
-- ``readings (device_id, sensor, recorded_at)``: a sensor's readings in a time window, its
-  stats and its latest value all read a slice of this index.
+- ``readings (device_id, sensor, recorded_at, id, value)``: a sensor's readings in a time
+  window, its stats and its latest value all read a slice of this index. ``id`` breaks ties
+  between readings of the same time (newest first is ``recorded_at desc, id desc``), and
+  ``value`` makes it a *covering* index for stats: COUNT, MIN, MAX and AVG are computed from
+  the index alone, without reading the table.
 - ``readings (device_id, recorded_at)``: all of a device's readings, newest first.
 - ``readings (device_id, seq)`` (unique): a retried reading is stored once, even when two
   copies arrive at the same moment; the database, not our code, has the last word.
@@ -61,7 +64,14 @@ class Reading(db.Model):
     __tablename__ = "readings"
     __table_args__ = (
         UniqueConstraint("device_id", "seq", name="uq_readings_device_seq"),
-        Index("ix_readings_device_sensor_recorded", "device_id", "sensor", "recorded_at"),
+        Index(
+            "ix_readings_device_sensor_covering",
+            "device_id",
+            "sensor",
+            "recorded_at",
+            "id",
+            "value",
+        ),
         Index("ix_readings_device_recorded", "device_id", "recorded_at"),
     )
 
