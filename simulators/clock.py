@@ -120,6 +120,11 @@ class VirtualClock:
         return self.mode == "virtual"
 
     @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called (no more events run)."""
+        return self._closed
+
+    @property
     def now_us(self) -> int:
         """Simulated time in microseconds since the clock started."""
         if self.mode == "realtime":
@@ -240,9 +245,13 @@ class VirtualClock:
             self._now = deadline
         return stop is not None and stop()
 
-    def _run_due(self) -> None:
+    def _run_due(self, limit: int | None = None) -> None:
+        """Run the events due now, but none after ``limit`` (a nested wait's deadline)."""
         heap = self._heap
-        while heap and heap[0][0] <= self.now_us and not self._closed:
+        while heap and not self._closed:
+            due = self.now_us if limit is None else min(self.now_us, limit)
+            if heap[0][0] > due:
+                break
             when, _, event = heapq.heappop(heap)
             if event.cancelled:
                 continue
@@ -259,7 +268,10 @@ class VirtualClock:
 
     def _run_realtime_driver(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
         while not self._closed:
-            self._run_due()
+            # Like the virtual engine, a nested wait (a sketch's delay()) runs only events
+            # up to its own deadline: otherwise the boards it runs keep it from ever
+            # returning, and its sketch stops sampling while the others carry on.
+            self._run_due(deadline)
             if stop is not None and stop():
                 return True
             if deadline is not None and self.now_us >= deadline:

@@ -15,6 +15,13 @@ Device keys: ``POST /api/v1/devices`` shows a key only once, so the gateway keep
 a device that exists on the hub but not in the file is deleted (admin) and registered
 again. A device the hub no longer knows (401/404) is registered again too.
 
+Dates: the world's clock starts at its fixed default date, so the room (and with it every
+serial byte a device prints) depends only on the seed. What moves is the mapping from
+simulated time to the ``recorded_at`` the gateway writes: it is anchored when streaming
+starts (:meth:`Fleet.begin`, after registration), so that no reading is dated after the
+wall clock when it is queued. The hub refuses readings more than 5 minutes ahead; a sped-up
+clock would otherwise reach them (see :meth:`Fleet.begin`).
+
 Example::
 
     python -m simulators fleet --backend http://127.0.0.1:5000 --admin-token T \\
@@ -34,6 +41,7 @@ from typing import Any
 
 import httpx
 
+from .clock import seconds_to_us
 from .errors import ConfigError, SimulatorError
 from .protocol_sim import Serial
 from .world import World, register_board, unregister_board
@@ -154,8 +162,8 @@ class Fleet:
     :param state: the SQLite file (queue, keys, seq counters).
     :param clock: ``"realtime"`` (streams as it goes) or ``"virtual"`` (as fast as possible).
     :param speed: realtime speed factor.
-    :param duration: how long the run will be (simulated seconds); simulated time is
-        placed so that no reading is ever dated in the future.
+    :param duration: how long the run streams (simulated seconds, from :meth:`begin`);
+        readings are dated so that none is ever in the future (see :meth:`begin`).
     :param transport: an ``httpx`` transport (tests use WSGI or mock transports).
     """
 
@@ -176,10 +184,9 @@ class Fleet:
         self.http = httpx.Client(base_url=backend.rstrip("/") + "/api/v1", timeout=5.0,
                                  transport=transport)
         self.outbox = Outbox(state)
-        # Simulated time ends no later than now: the hub refuses readings from the future.
-        ahead = duration if clock == "virtual" else duration * (1 - 1 / speed)
-        start = datetime.now(UTC) - timedelta(seconds=ahead + 1)
-        self.world = World(seed=seed, clock=clock, speed=speed, start=start)
+        self.world = World(seed=seed, clock=clock, speed=speed)  # default start: same bytes
+        self._epoch: tuple[int, datetime] | None = None  # (simulated µs, its recorded_at)
+        self._end_us: int | None = None  # the end of streaming, in simulated µs
         self.ids = [f"{prefix}-{i:03d}" for i in range(devices)]
         self.ports: dict[str, Serial] = {}
         self._backoff_until = 0.0
@@ -225,23 +232,59 @@ class Fleet:
             raise SimulatorError(f"cannot register device {device}: {_error(answer)}")
         self.outbox.save_key(device, answer.json()["api_key"])
 
+    # -- dating ---------------------------------------------------------------------------
+
+    def begin(self) -> None:
+        """Start the run's timeline now: ``duration`` simulated seconds, dated to end no
+        later than the wall clock at the moment they are reached.
+
+        Simulated time ``t`` is dated ``now - ahead + (t - t0)``, with ``t0`` the simulated
+        time now. In realtime at ``speed`` >= 1, ``t`` is reached at wall time
+        ``now + (t - t0) / speed``, so a reading is dated ``(end - t) * (1 - 1/speed)``
+        before the moment it exists when ``ahead = duration * (1 - 1/speed)``: never after,
+        and the last one just as the run ends. Slower than real time needs no lead
+        (``ahead = 0``); a virtual clock reaches the end at once (``ahead = duration``).
+        One more second of lead covers the two wall clocks (monotonic and calendar).
+        Anchoring here, after registration, matters: the clock runs from the start, and a
+        registration of one wall second at speed 600 is ten simulated minutes.
+        """
+        clock = self.world.clock
+        if clock.virtual:
+            ahead = self.duration
+        else:
+            ahead = max(0.0, self.duration * (1 - 1 / clock.speed))
+        t0 = clock.now_us
+        self._epoch = (t0, datetime.now(UTC) - timedelta(seconds=ahead + 1))
+        self._end_us = t0 + seconds_to_us(self.duration)
+
+    def recorded_at(self, t_us: int) -> datetime:
+        """The date of simulated time ``t_us``: the run's timeline, never after the wall
+        clock (a reading from past the planned end is dated now, not in the future)."""
+        if self._epoch is None:
+            self.begin()
+        assert self._epoch is not None
+        t0, date0 = self._epoch
+        return min(date0 + timedelta(microseconds=t_us - t0), datetime.now(UTC))
+
     # -- collecting ---------------------------------------------------------------------
 
-    def collect(self) -> int:
-        """Read every device's serial output; queue the readings. Returns how many."""
+    def collect(self, *, until_us: int | None = None) -> int:
+        """Read every device's serial output; queue the readings (none sampled after
+        ``until_us``, simulated µs). Returns how many."""
         count = 0
         for device, port in self.ports.items():
             data = self._pending[device] + port.read(port.in_waiting)
             *lines, self._pending[device] = data.split(b"\n")
             for line in lines:
-                readings = self._readings(device, line)
+                readings = self._readings(device, line, until_us)
                 if readings:
                     self.outbox.put(device, readings)
                     count += len(readings)
         self.summary.generated += count
         return count
 
-    def _readings(self, device: str, line: bytes) -> list[dict[str, Any]]:
+    def _readings(self, device: str, line: bytes,
+                  until_us: int | None) -> list[dict[str, Any]]:
         text = line.strip()
         if not text.startswith(b"{"):
             return []  # the boot banner and other comments
@@ -249,9 +292,10 @@ class Fleet:
             sample = json.loads(text)
         except ValueError:
             return []
-        board = self.world.boards[device]
-        recorded = self.world.clock.datetime(board.started_us + sample["ms"] * 1000)
-        stamp = recorded.isoformat(timespec="milliseconds")
+        sampled_us = self.world.boards[device].started_us + sample["ms"] * 1000
+        if until_us is not None and sampled_us > until_us:
+            return []  # sampled after the end of the run
+        stamp = self.recorded_at(sampled_us).isoformat(timespec="milliseconds")
         return [
             {"sensor": name, "value": sample[name], "recorded_at": stamp,
              **({"unit": unit} if unit else {})}
@@ -319,18 +363,21 @@ class Fleet:
         """Register, stream for ``duration``, then keep sending until the queue is empty
         (or ``drain_timeout`` wall seconds pass)."""
         self.register(timeout=drain_timeout)
+        self.begin()
         clock = self.world.clock
-        end = clock.now() + self.duration
-        while clock.now() < end:
-            step = min(self.interval, end - clock.now())
+        end_us = self._end_us
+        assert end_us is not None
+        while clock.now_us < end_us:
+            step = min(self.interval, (end_us - clock.now_us) / 1_000_000)
             if clock.virtual:
                 clock.advance(step)
             else:
                 time.sleep(min(0.2, step / clock.speed))
-            self.collect()
+            self.collect(until_us=end_us)
             self.send()
             if progress:
-                progress(self, min(1.0, clock.now() / max(end, 1e-9)))
+                left = max(0, end_us - clock.now_us) / 1_000_000
+                progress(self, 1.0 - left / max(self.duration, 1e-9))
         give_up = time.monotonic() + drain_timeout
         while self.outbox.count() and time.monotonic() < give_up:
             if not self.send():

@@ -50,7 +50,7 @@ _local = threading.local()
 
 
 class _BoardReset(BaseException):
-    """Unwinds a running sketch when its board is reset (not an error)."""
+    """Unwinds a running sketch when its board is reset or its world closes (not an error)."""
 
 
 def current_board() -> Uno:
@@ -325,7 +325,7 @@ class Uno:
             raise SketchError(f"{self.name}: the sketch raised {exc!r}; board halted") from exc
         finally:
             _local.board = previous
-        if generation == self.generation:
+        if generation == self.generation and not self.clock.closed:
             nxt = max(self.clock.now_us, self._loop_started + gap_us)
             self._loop_event = self.clock.call_at(nxt, self._loop, generation)
 
@@ -357,14 +357,14 @@ class Uno:
         """Let ``us`` microseconds pass inside the sketch (everything else keeps running)."""
         generation = self.generation
         self.clock.run_until(self.clock.now_us + int(us))
-        if generation != self.generation:
+        if generation != self.generation or self.clock.closed:
             raise _BoardReset
 
     def wait_until(self, predicate: Callable[[], bool], us: int) -> bool:
         """Inside the sketch: wait up to ``us`` microseconds for ``predicate()``."""
         generation = self.generation
         done = self.clock.run_until(self.clock.now_us + int(us), predicate)
-        if generation != self.generation:
+        if generation != self.generation or self.clock.closed:
             raise _BoardReset
         return done
 

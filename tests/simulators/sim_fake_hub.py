@@ -29,6 +29,7 @@ class HubData:
         self.lock = threading.Lock()
         self.devices: dict[str, dict] = {}
         self.readings: dict[str, dict[int, dict]] = {}
+        self.received_at: dict[str, dict[int, datetime]] = {}  # when each seq first came
         self.posts = 0  # reading requests answered 200/201
 
 
@@ -90,6 +91,7 @@ def create_app(data: HubData, admin_token: str) -> Flask:
             if data.devices.pop(device_id, None) is None:
                 return _error(404, "not_found", "no such device")
             data.readings.pop(device_id, None)
+            data.received_at.pop(device_id, None)
         return "", 204
 
     @app.post("/api/v1/devices/<device_id>/readings")
@@ -113,11 +115,14 @@ def create_app(data: HubData, admin_token: str) -> Flask:
                 if problem:
                     return _error(400, "validation_error", problem, {"index": index})
             stored = data.readings[device_id]
+            received = data.received_at.setdefault(device_id, {})
+            now = datetime.now(UTC)
             new = 0
             for item in items:
                 seq = item.get("seq", -len(stored) - 1)
                 if seq not in stored:
                     stored[seq] = item
+                    received[seq] = now
                     new += 1
             data.posts += 1
         return jsonify({"stored": new}), 201 if new else 200
