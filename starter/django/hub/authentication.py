@@ -54,7 +54,7 @@ def path_and_key_devices(request: Request, api_key: str) -> tuple[Device, Device
     key_hash = hash_key(api_key) if api_key else None
     if key_hash:
         wanted |= Q(api_key_hash=key_hash)
-    found = {device.pk: device for device in Device.objects.filter(wanted)}
+    found = {device.pk: device for device in Device.objects.filter(wanted).order_by()}
     if device_id not in found:
         raise exceptions.NotFound(f"There is no device {device_id!r}.")
     owner = next((d for d in found.values() if d.api_key_hash == key_hash), None)

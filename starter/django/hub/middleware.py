@@ -1,13 +1,18 @@
-"""Refuse a body larger than HUB_MAX_BODY_BYTES with 413, before anything else looks at it."""
+"""The hub's middleware: the 413 for a large body; the admin-only session, user and messages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
 from .exceptions import error_response
+
+ADMIN_PREFIX = "/admin/"
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -37,3 +42,29 @@ class BodySizeLimitMiddleware:
                 {"max_bytes": limit},
             )
         return self.get_response(request)
+
+
+class AdminOnlyMixin:
+    """Run a middleware for the admin's pages only; the API skips it.
+
+    Sessions, the logged-in user and messages are the admin's: the API authenticates each
+    request by its key or token and keeps no state, so it need not load or save them. The
+    classes stay subclasses of Django's, so the admin's system checks still find them.
+    """
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(ADMIN_PREFIX):
+            return super().__call__(request)
+        return self.get_response(request)
+
+
+class AdminSessionMiddleware(AdminOnlyMixin, SessionMiddleware):
+    """Django's SessionMiddleware, for the admin only."""
+
+
+class AdminAuthenticationMiddleware(AdminOnlyMixin, AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware (request.user), for the admin only."""
+
+
+class AdminMessageMiddleware(AdminOnlyMixin, MessageMiddleware):
+    """Django's MessageMiddleware, for the admin only."""

@@ -383,16 +383,22 @@ class DeviceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "created_at", "last_seen_at"]
 
 
-class ReadingSerializer(serializers.ModelSerializer):
-    """A stored reading."""
+def reading_json(reading: Reading) -> dict:
+    """A stored reading as the API answers it.
 
-    value = NumberField()
-    recorded_at = TimestampField()
-    received_at = TimestampField(read_only=True)
-
-    class Meta:
-        model = Reading
-        fields = ["id", "sensor", "value", "unit", "recorded_at", "received_at", "seq"]
+    A plain function rather than a ModelSerializer: the API's busiest answer (every POST
+    of a reading, pages of up to 1000) and a serializer builds its fields from the model
+    again for every response, which costs more than the whole INSERT.
+    """
+    return {
+        "id": reading.id,
+        "sensor": reading.sensor,
+        "value": reading.value,
+        "unit": reading.unit,
+        "recorded_at": format_timestamp(reading.recorded_at),
+        "received_at": format_timestamp(reading.received_at),
+        "seq": reading.seq,
+    }
 
 
 class CommandSerializer(serializers.ModelSerializer):

@@ -89,11 +89,12 @@ MIDDLEWARE = [
     # First: a body over HUB_MAX_BODY_BYTES is refused before anything else looks at it.
     "hub.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, request.user and messages only under /admin/: the API is stateless.
+    "hub.middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",  # the API's views are csrf_exempt (DRF)
+    "hub.middleware.AdminAuthenticationMiddleware",
+    "hub.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
