@@ -13,10 +13,10 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy import select
 
-from .auth import admin_required, device_key_required, get_device_or_404
+from .auth import DeviceKey, admin_required, device_key_required, get_device_or_404, mark_seen
 from .db import db, utcnow
 from .errors import APIError
-from .models import Command, Device
+from .models import Command
 from .schemas import (
     MAX_SEQ,
     CommandAck,
@@ -46,7 +46,7 @@ def queue_command(device_id: str) -> tuple[dict[str, Any], int]:
 
 @bp.get("")
 @device_key_required
-def poll_commands(device: Device) -> dict[str, Any]:
+def poll_commands(device: DeviceKey) -> dict[str, Any]:
     """List the device's commands (pending ones by default), oldest first."""
     ### BEGIN SOLUTION
     args = query_args(CommandQuery)
@@ -54,7 +54,7 @@ def poll_commands(device: Device) -> dict[str, Any]:
     if args.status != "all":
         query = query.where(Command.status == args.status)
     commands = [command.to_dict() for command in db.session.scalars(query)]
-    device.last_seen_at = utcnow()
+    mark_seen(device, utcnow())
     db.session.commit()
     return {"commands": commands}
     ### END SOLUTION
@@ -62,7 +62,7 @@ def poll_commands(device: Device) -> dict[str, Any]:
 
 @bp.post(f"/<int(min=1, max={MAX_SEQ}):command_id>/ack")
 @device_key_required
-def ack_command(device: Device, command_id: int) -> dict[str, Any]:
+def ack_command(device: DeviceKey, command_id: int) -> dict[str, Any]:
     """Record that the device carried out a command (``done``) or could not (``failed``)."""
     ### BEGIN SOLUTION
     command = db.session.get(Command, command_id)

@@ -14,16 +14,16 @@ Three read views, and each one lets the database do the work:
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, url_for
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .auth import device_key_required, get_device_or_404
+from .auth import DeviceKey, device_key_required, get_device_or_404, mark_seen
 from .db import db, utcnow
-from .models import Device, Reading, isoformat
+from .models import Reading, isoformat
 from .schemas import (
     ReadingCreate,
     ReadingQuery,
@@ -41,13 +41,10 @@ bp = Blueprint("readings", __name__, url_prefix="/api/v1/devices/<slug:device_id
 STORE_ATTEMPTS = 3
 """How often to retry storing a request that lost a race with a copy of itself."""
 
-SEEN_PRECISION = timedelta(seconds=1)
-"""A device's ``last_seen_at`` is updated at most once a second."""
-
 
 @bp.post("")
 @device_key_required
-def post_readings(device: Device) -> tuple[dict[str, Any], int]:
+def post_readings(device: DeviceKey) -> tuple[dict[str, Any], int]:
     """Store one reading or a batch: 201, or 200 when every reading was a ``seq`` replay."""
     ### BEGIN SOLUTION
     items, is_batch = validate_readings(read_json())
@@ -64,7 +61,7 @@ def post_readings(device: Device) -> tuple[dict[str, Any], int]:
     ### END SOLUTION
 
 
-def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
+def store_readings(device: DeviceKey, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
     """Store the readings not stored before, all or none; return them in order and how many are new.
 
     Most readings are new, so the first attempt just inserts them. When the database refuses
@@ -85,7 +82,7 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
 
 
 def try_store_readings(
-    device: Device, items: list[ReadingCreate], *, find_replays: bool
+    device: DeviceKey, items: list[ReadingCreate], *, find_replays: bool
 ) -> tuple[list[Reading], int]:
     """Insert the new readings in one transaction, and mark the device as seen."""
     ### BEGIN SOLUTION
@@ -131,20 +128,6 @@ def insert_readings(readings: list[Reading]) -> None:
     ids = db.session.execute(statement, rows).scalars()
     for reading, reading_id in zip(readings, ids, strict=True):
         reading.id = reading_id
-    ### END SOLUTION
-
-
-def mark_seen(device: Device, now: datetime) -> None:
-    """Set the device's ``last_seen_at``, unless it was set less than a second ago.
-
-    A device posting many readings a second would otherwise rewrite its row on every one of
-    them, keeping the database's single write lock longer; to the second is precise enough.
-    """
-    ### BEGIN SOLUTION
-    if device.last_seen_at is not None and now - device.last_seen_at < SEEN_PRECISION:
-        return
-    table = Device.__table__
-    db.session.execute(update(table).where(table.c.id == device.id).values(last_seen_at=now))
     ### END SOLUTION
 
 
