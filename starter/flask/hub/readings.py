@@ -84,7 +84,11 @@ def store_readings(device: DeviceKey, items: list[ReadingCreate]) -> tuple[list[
 def try_store_readings(
     device: DeviceKey, items: list[ReadingCreate], *, find_replays: bool
 ) -> tuple[list[Reading], int]:
-    """Insert the new readings in one transaction, and mark the device as seen."""
+    """Insert the new readings in one transaction, and mark the device as seen.
+
+    The ``Reading`` objects built here never join the session: they carry the values to
+    :func:`insert_readings` and back to the response.
+    """
     ### BEGIN SOLUTION
     now = utcnow()
     seqs = [item.seq for item in items if item.seq is not None]
