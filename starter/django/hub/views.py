@@ -232,16 +232,16 @@ class ReadingListView(HubView):
 def store_readings(device: Device, readings: list[dict]) -> tuple[list[Reading], int]:
     """Store the readings and mark the device seen in one transaction; return (readings, new).
 
-    The readings come back in the request's order.
-    A reading whose (device, seq) is stored already is not stored again: the stored one
-    stands in for it. Two requests racing with the same seq: the loser retries once.
+    The readings come back in the request's order. A reading whose (device, seq) is stored
+    already is not stored again: the stored one stands in for it. Two requests racing with
+    the same seq: the loser retries once.
     """
     ### BEGIN SOLUTION
     for attempt in range(2):
         try:
             with transaction.atomic():
                 stored = insert_new_readings(device, readings)
-                mark_seen(device)  # one commit for both: a commit is most of a POST's cost
+                mark_seen(device)  # in the same transaction: one commit, not two
                 return stored
         except IntegrityError:
             if attempt:
