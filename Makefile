@@ -30,11 +30,11 @@ lab: venv ## open the course in JupyterLab
 	$(BIN)/jupyter lab --notebook-dir="$(if $(wildcard notebooks/*/*.ipynb),notebooks,.)" \
 		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTS)
 
-test: venv ## run every test: the project's, the contract suite against each hub, quick benchmarks
+test: venv ## run every test: quick benchmarks, the contract suite against each hub, the project's
+	$(MAKE) --no-print-directory bench QUICK=1
 	$(PY) -m pytest starter/contract --backend flask
 	$(PY) -m pytest starter/contract --backend django
 	$(PY) -m pytest
-	$(MAKE) --no-print-directory bench QUICK=1
 
 lint: venv ## ruff over the whole repository
 	$(BIN)/ruff check .
