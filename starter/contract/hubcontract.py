@@ -8,8 +8,11 @@ One suite checks every hub, through one ``httpx.Client``:
 
 A conftest loads this module with ``pytest_plugins = ["hubcontract"]`` after putting this
 directory on ``sys.path``; loading it twice is harmless (pytest registers a plugin once).
-Every contract test (a test under this directory) must carry ``@pytest.mark.points(n)`` and
-``@pytest.mark.hint("...")``: the grader reads both, and a test without them is refused.
+Every contract test (a test under this directory) must carry ``@pytest.mark.points(n)``,
+``@pytest.mark.hint("...")`` and ``@pytest.mark.stage(k)`` (or a module's ``pytestmark``):
+the grader reads all three, and a test without them is refused. The stage is the step of the
+project whose lesson teaches what the test checks (``STAGES``); tests run, and are reported,
+stage by stage in the order the lessons teach them (``TEACHING_ORDER``).
 """
 
 from __future__ import annotations
@@ -57,6 +60,27 @@ STATUS_OF_CODE = {
     "unsupported_media_type": 415,
     "rate_limited": 429,
 }
+STAGES = {
+    1: "Health and devices",
+    2: "Posting readings",
+    3: "Reading back",
+    4: "Commands",
+    5: "Hardening",
+}
+"""The stages of the project, in the order the course climbs them."""
+TEACHING_ORDER = (
+    "health",
+    "devices",
+    "errors",
+    "readings_post",
+    "readings",
+    "readings_query",
+    "queries",
+    "stats",
+    "commands",
+    "hostile",
+)
+"""Within a stage, the order of the test modules (``test_<name>.py``, ``test_hidden_<name>.py``)."""
 # The points of this run: nodeid -> points, and which tests passed or failed.
 _TALLY: dict[str, Any] = {"points": {}, "passed": set(), "failed": set()}
 
@@ -87,6 +111,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the points and hint markers, so a starter without pyproject.toml works too."""
     config.addinivalue_line("markers", "points(n): how many points a contract test is worth")
     config.addinivalue_line("markers", "hint(text): what a student should check when it fails")
+    config.addinivalue_line("markers", "stage(k): the stage of the project that this test checks")
     _TALLY.update(points={}, passed=set(), failed=set())
 
 
@@ -119,7 +144,28 @@ def marker_problem(item: pytest.Item) -> str | None:
         return f"{item.nodeid}: @pytest.mark.points takes one whole number from 1 to 3"
     if not hint.args or not isinstance(hint.args[0], str) or not hint.args[0].strip():
         return f"{item.nodeid}: @pytest.mark.hint takes one non-empty sentence"
+    stage = item.get_closest_marker("stage")
+    if stage is None:
+        return f"{item.nodeid}: add @pytest.mark.stage(k), k one of {sorted(STAGES)}"
+    if stage_of(item) not in STAGES:
+        return f"{item.nodeid}: @pytest.mark.stage takes one stage number of {sorted(STAGES)}"
     return None
+
+
+def stage_of(item: pytest.Item) -> int | None:
+    """The stage number of a test, or None when it has no valid stage marker."""
+    marker = item.get_closest_marker("stage")
+    value = marker.args[0] if marker is not None and len(marker.args) == 1 else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def teaching_rank(item: pytest.Item) -> tuple[int, int, int]:
+    """Sort key of a contract test: its stage, its module's place in TEACHING_ORDER, public first."""
+    name = Path(item.path).stem.removeprefix("test_")
+    hidden = name.startswith("hidden_")
+    topic = name.removeprefix("hidden_")
+    rank = TEACHING_ORDER.index(topic) if topic in TEACHING_ORDER else len(TEACHING_ORDER)
+    return (stage_of(item) or 0, rank, int(hidden))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -128,7 +174,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     problems = [p for p in map(marker_problem, contract) if p]
     if problems:
         raise pytest.UsageError(
-            "every contract test needs @pytest.mark.points(n) and @pytest.mark.hint(text):\n  "
+            "every contract test needs @pytest.mark.points(n), @pytest.mark.hint(text) and "
+            "@pytest.mark.stage(k):\n  "
             + "\n  ".join(problems)
         )
     if contract:
@@ -137,6 +184,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         points = item.get_closest_marker("points").args[0]
         item.user_properties.append(("points", points))
         item.user_properties.append(("hint", item.get_closest_marker("hint").args[0]))
+        item.user_properties.append(("stage", stage_of(item)))
+        item.user_properties.append(("stage_title", STAGES[stage_of(item)]))
+    # Run (and report) the contract tests stage by stage, as the lessons teach them; sorted()
+    # is stable, so within a module the tests keep the order they are written in.
+    rank = {id(item): teaching_rank(item) for item in contract}
+    positions = [index for index, item in enumerate(items) if id(item) in rank]
+    for index, item in zip(positions, sorted(contract, key=lambda i: rank[id(i)]), strict=True):
+        items[index] = item
 
 
 def check_backend(backend: str) -> None:

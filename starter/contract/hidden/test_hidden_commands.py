@@ -18,6 +18,7 @@ def ack(client, device, command_id, status="done"):
     return client.post(url, json={"status": status}, headers=device.headers)
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A command is acknowledged once: a second ack (done or failed) is 409 conflict and "
@@ -35,6 +36,7 @@ def test_ack_twice_is_409(client, admin_headers, device):
     assert again["commands"][0]["acked_at"] == first["acked_at"]
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Look the command up by id AND device: another device's command is 404 for you, and "
@@ -48,6 +50,7 @@ def test_ack_of_another_devices_command_is_404(client, admin_headers, device):
     assert [c["id"] for c in pending] == [theirs["id"]]
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("An unknown command id is 404 not_found.")
 @pytest.mark.parametrize("command_id", [2**31 - 1, 2**62])
@@ -55,6 +58,7 @@ def test_ack_of_an_unknown_command_is_404(client, device, command_id):
     assert_error(ack(client, device(), command_id), 404, "not_found")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Acking through another device's URL with your key is 403 (the key is checked against "
@@ -67,6 +71,7 @@ def test_ack_with_another_devices_key_is_403(client, admin_headers, device):
     assert_error(client.post(url, json={"status": "done"}, headers=other.headers), 403, "forbidden")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Ack bodies go through the same JSON checks: malformed JSON is 400 malformed_json."
@@ -78,6 +83,7 @@ def test_ack_with_malformed_json_is_400(client, admin_headers, device):
     assert_error(post_raw(client, url, '{"status": ', headers=made.headers), 400, "malformed_json")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "status=failed and status=all filter the poll; all lists every command oldest first."
@@ -102,6 +108,7 @@ def test_poll_filters(client, admin_headers, device):
     )
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("Commands carry unicode values unchanged (up to 256 characters).")
 def test_unicode_command_value(client, admin_headers, device):
@@ -110,6 +117,7 @@ def test_unicode_command_value(client, admin_headers, device):
     assert command["value"] == "Grüße 👋" * 32
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("Commands of an unknown device are 404 for queuing (with the token) and polling.")
 def test_unknown_device_commands_are_404(client, admin_headers):

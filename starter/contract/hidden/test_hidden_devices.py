@@ -12,6 +12,7 @@ def post_reading(client, device, **extra):
     return client.post(f"{device.url}/readings", json=body, headers=device.headers)
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "The key is shown only by create: no GET (device, list, readings, latest, stats, "
@@ -38,6 +39,7 @@ def test_key_never_appears_in_any_get(client, admin_headers, device):
     assert made.api_key not in client.get(f"{made.url}/commands", headers=made.headers).text
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Make each key with the secrets module (secrets.token_urlsafe(32)), so every device has "
@@ -48,6 +50,7 @@ def test_every_device_gets_its_own_key(device):
     assert len(keys) == 5 and all(len(k) >= 32 for k in keys)
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "Deleting a device deletes its readings and commands too (ON DELETE CASCADE or delete "
@@ -80,6 +83,7 @@ def test_delete_cascades(client, admin_headers):
         client.delete(new.url, headers=admin_headers)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A deleted device's key must stop working, even when a new device takes the same id: "
@@ -97,6 +101,7 @@ def test_old_key_dies_with_its_device(client, admin_headers):
         client.delete(new.url, headers=admin_headers)
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("Deleting twice: the second DELETE is 404 not_found.")
 def test_delete_twice_is_404(client, admin_headers, device):
@@ -105,6 +110,7 @@ def test_delete_twice_is_404(client, admin_headers, device):
     assert_error(client.delete(made.url, headers=admin_headers), 404, "not_found")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "name counts characters, not bytes: 100 emoji (400 bytes in UTF-8) are a valid name, "
@@ -119,6 +125,7 @@ def test_name_length_counts_characters(client, admin_headers, device):
     )
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("Names made only of whitespace (tabs, newlines, no-break spaces) are blank: 400.")
 @pytest.mark.parametrize("name", ["\t\n", "\u00a0\u2003"], ids=["tab-newline", "unicode-spaces"])
@@ -129,6 +136,7 @@ def test_whitespace_name_is_400(client, admin_headers, name):
     )
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("Escaped unicode in JSON (\\u00fc, surrogate pairs) decodes to the same name.")
 def test_escaped_unicode_name(client, admin_headers):
@@ -143,6 +151,7 @@ def test_escaped_unicode_name(client, admin_headers):
     client.delete(f"{API}/devices/{device_id}", headers=admin_headers)
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("An id of exactly 64 characters is allowed (1 to 64).")
 def test_id_of_64_characters(client, admin_headers):
@@ -152,6 +161,7 @@ def test_id_of_64_characters(client, admin_headers):
     client.delete(made.url, headers=admin_headers)
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A path id that is not a slug (uppercase) names no device: 404, or 400; never a 500."
@@ -161,6 +171,7 @@ def test_get_device_with_a_non_slug_id(client):
     assert_error(response, (404, 400), ("not_found", "validation_error"))
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("The admin token is not a device key: sent as X-API-Key it is 401.")
 def test_admin_token_is_not_a_device_key(client, admin_token, device):
@@ -171,6 +182,7 @@ def test_admin_token_is_not_a_device_key(client, admin_token, device):
     assert_error(response, 401, "unauthorized")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("An empty X-API-Key header is a missing key: 401.")
 def test_empty_key_is_401(client, device):
@@ -181,6 +193,7 @@ def test_empty_key_is_401(client, device):
     assert_error(response, 401, "unauthorized")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Order of checks on device endpoints: device (404), then key (401/403), then the body "
@@ -197,6 +210,7 @@ def test_key_is_checked_before_the_body(client, device):
     )
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "On admin endpoints the token comes before the body: a bad body without a token is 401."

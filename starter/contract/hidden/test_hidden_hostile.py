@@ -6,6 +6,7 @@ import pytest
 from hubcontract import API, MAX_BODY_BYTES, assert_error, new_device_id, post_raw
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Deeply nested JSON makes Python's json module raise RecursionError: catch it and answer "
@@ -18,6 +19,7 @@ def test_deeply_nested_json_is_400(client, admin_headers, depth):
     assert_error(response, 400, ("malformed_json", "validation_error"))
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Bytes that are not UTF-8 are not JSON text: catch the UnicodeDecodeError and answer 400 "
@@ -33,6 +35,7 @@ def test_invalid_utf8_is_400(client, admin_headers, body):
     assert_error(response, 400, "malformed_json")
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(1)
 @pytest.mark.hint("A lone surrogate escape (\\ud800) cannot be stored as text: refuse it with 400.")
 def test_lone_surrogate_in_name_is_400(client, admin_headers):
@@ -41,6 +44,7 @@ def test_lone_surrogate_in_name_is_400(client, admin_headers):
     assert_error(response, 400, ("validation_error", "malformed_json"))
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Duplicate keys or not, a JSON object with 10,000 unknown fields is just 400 (quickly)."
@@ -53,6 +57,7 @@ def test_many_unknown_fields_is_400(client, admin_headers):
     )
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Check the size before reading the body, on every endpoint that takes one (readings, "
@@ -72,6 +77,7 @@ def test_oversized_body_everywhere_is_413(client, admin_headers, device, path):
     )
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A body of exactly HUB_MAX_BODY_BYTES is allowed (the limit is inclusive); it is then "
@@ -86,6 +92,7 @@ def test_body_of_exactly_the_limit_is_not_413(client, admin_headers):
     )
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "JSON starting with a UTF-8 byte order mark is either accepted or refused with 400 "
@@ -101,6 +108,7 @@ def test_json_with_a_bom(client, admin_headers):
         assert_error(response, 400, "malformed_json")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("The Content-Type check ignores case: Application/JSON is JSON.")
 def test_content_type_is_case_insensitive(client, admin_headers):
@@ -113,6 +121,7 @@ def test_content_type_is_case_insensitive(client, admin_headers):
     client.delete(f"{API}/devices/{device_id}", headers=admin_headers)
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A path with odd characters (%00, very long) is 404 or 400 in the envelope, never a 500."

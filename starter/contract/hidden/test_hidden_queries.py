@@ -37,6 +37,7 @@ def walk(client, url, max_pages=500):
     return pages
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "Walking next through many pages must give every reading once, newest first, no gaps "
@@ -55,6 +56,7 @@ def test_walk_through_many_pages(client, device):
     assert [r["id"] for page in pages for r in page] == ids[::-1]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "Readings with the SAME recorded_at must still page correctly: order by recorded_at "
@@ -72,6 +74,7 @@ def test_walk_through_readings_with_equal_times(client, device):
     assert [r["id"] for page in pages for r in page] == sorted(ids, reverse=True)
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A page boundary that falls exactly on the last reading gives next = null, not an empty page."
@@ -83,6 +86,7 @@ def test_last_full_page_has_no_next(client, device):
     assert [len(p) for p in pages] == [2, 2]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "next keeps the filters (sensor, since, until, limit): following it must not mix in "
@@ -99,6 +103,7 @@ def test_next_keeps_the_filters(client, device):
     assert values == [14, 12, 10, 8, 6, 4, 2]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "since is inclusive and until exclusive: a reading at exactly since is in, one at exactly "
@@ -117,6 +122,7 @@ def test_window_edges(client, device):
     assert [r["value"] for r in body["readings"]] == [119, 61, 60]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "until before since is simply an empty window (200, no readings), or 400; never a 500."
@@ -131,6 +137,7 @@ def test_empty_window(client, device):
         assert expect(response, 200) == {"readings": [], "next": None}
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "The stats window has the same edges as the list: since inclusive, until exclusive."
@@ -147,6 +154,7 @@ def test_stats_window_edges(client, device):
     assert parse_time(body["last_recorded_at"]) == BASE + timedelta(seconds=20)
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("limit may be exactly 1 or 1000.")
 def test_limit_bounds_are_allowed(client, device):
@@ -161,6 +169,7 @@ def test_limit_bounds_are_allowed(client, device):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("A limit with 30 digits is out of range (400), not an overflow in the database.")
 @pytest.mark.parametrize("limit", ["1" + "0" * 30, "1e3", "0x10", "1.0"])
@@ -172,6 +181,7 @@ def test_strange_limits_are_400(client, shared_device, limit):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "The cursor comes from the client, so it can be anything: a cursor you cannot decode is "
@@ -190,6 +200,7 @@ def test_bad_cursor_is_400(client, shared_device, cursor):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A sensor filter that is not a slug is 400 validation_error on the readings list too."
@@ -202,6 +213,7 @@ def test_bad_sensor_filter_is_400(client, shared_device):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("A far-future since is a valid (empty) window: 200 with no readings.")
 def test_far_future_since_is_an_empty_window(client, device):
@@ -211,6 +223,7 @@ def test_far_future_since_is_an_empty_window(client, device):
     assert body == {"readings": [], "next": None}
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Stats of a single reading: min = max = mean = its value, first = last = its time."

@@ -20,6 +20,7 @@ def stored(client, device):
     return expect(client.get(f"{device.url}/readings", params={"limit": 1000}), 200)["readings"]
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Validate the whole batch before writing: the last of 500 readings being invalid must "
@@ -33,6 +34,7 @@ def test_batch_invalid_at_the_last_index_stores_nothing(client, device):
     assert stored(client, made) == []
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Check every rule per reading in a batch (future recorded_at too), and roll back the "
@@ -50,6 +52,7 @@ def test_batch_with_a_far_future_reading_stores_nothing(client, device):
     assert stored(client, made) == []
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Two readings with the same seq in one batch are refused (400) with the index of the "
@@ -67,6 +70,7 @@ def test_batch_with_a_repeated_seq_is_400(client, device):
     assert stored(client, made) == []
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "A batch mixing new and replayed seq answers 201 with created and replayed counted; the "
@@ -87,6 +91,7 @@ def test_batch_mixing_new_and_replayed_seq(client, device):
     assert sorted(r["seq"] for r in stored(client, made)) == [1, 2, 3]
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint("A batch in which every seq was stored already answers 200 with created 0.")
 def test_batch_of_replays_only_answers_200(client, device):
@@ -98,6 +103,7 @@ def test_batch_of_replays_only_answers_200(client, device):
     assert len(stored(client, made)) == 3
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A replay answers with the reading as FIRST stored: do not overwrite it with the "
@@ -111,6 +117,7 @@ def test_replay_returns_the_first_value(client, device):
     assert [r["value"] for r in stored(client, made)] == [1.25]
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "seq is per device: the same seq from two devices is two readings (unique on device AND seq)."
@@ -121,6 +128,7 @@ def test_same_seq_on_two_devices_is_stored_twice(client, device):
     expect(post(client, two, {"sensor": "t", "value": 2, "seq": 5}), 201)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("seq goes up to 2**63 - 1 (a 64-bit signed integer); one more is 400.")
 def test_seq_bounds(client, device):
@@ -131,6 +139,7 @@ def test_seq_bounds(client, device):
     )
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "1e400 overflows a float to Infinity when parsed: check the value is finite after "
@@ -143,6 +152,7 @@ def test_overflowing_float_is_400(client, shared_device, number):
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A huge integer (400 digits) is valid JSON but no float can hold it: refuse it with 400 "
@@ -154,6 +164,7 @@ def test_huge_integer_value_is_400(client, shared_device):
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(1)
 @pytest.mark.hint("A huge integer seq (400 digits) is 400, not a database overflow.")
 def test_huge_integer_seq_is_400(client, shared_device):
@@ -162,6 +173,7 @@ def test_huge_integer_seq_is_400(client, shared_device):
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("Very large and very small finite numbers are fine values.")
 @pytest.mark.parametrize("value", [1e300, -1e-300, 0, -0.0])
@@ -170,6 +182,7 @@ def test_extreme_finite_values_are_accepted(client, device, value):
     assert close_to(body["value"], value)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Far-future times (year 9999) are more than 5 minutes ahead: 400. Compare aware "
@@ -181,6 +194,7 @@ def test_far_future_recorded_at_is_400(client, shared_device, stamp):
     assert_error(post(client, shared_device, body), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A time that is 'now' in another zone is not in the future: 2 minutes ahead written with "
@@ -199,6 +213,7 @@ def test_future_limit_uses_the_offset(client, device):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("An impossible offset (+25:00) or date (February 30) is 400, never a 500.")
 @pytest.mark.parametrize(
@@ -209,6 +224,7 @@ def test_impossible_times_are_400(client, shared_device, stamp):
     assert_error(post(client, shared_device, body), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     'A bare JSON list of readings is not a batch: wrap it as {"readings": [...]}; refuse '
@@ -220,6 +236,7 @@ def test_bare_list_is_400(client, shared_device):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A batch item must be an object: a number or a list inside readings is 400 with its index."
@@ -232,6 +249,7 @@ def test_batch_item_that_is_not_an_object_is_400(client, device):
     assert error["details"]["index"] == 1
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint('readings must be a list: {"readings": {}} or {"readings": null} is 400.')
 @pytest.mark.parametrize("readings", [{}, None, "t"], ids=["object", "null", "string"])
@@ -239,6 +257,7 @@ def test_batch_that_is_not_a_list_is_400(client, shared_device, readings):
     assert_error(post(client, shared_device, {"readings": readings}), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("A batch exactly 500 long is allowed: the limit is at most 500.")
 def test_batch_of_exactly_500(client, device):

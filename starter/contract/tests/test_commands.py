@@ -18,6 +18,7 @@ def poll(client, device, **params):
     return expect(response, 200)["commands"]
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "POST /commands (admin) answers 201 with the command: id, device_id, name, value, "
@@ -31,6 +32,7 @@ def test_queue_a_command(client, admin_headers, device):
     assert_utc(command["created_at"])
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Queuing needs the admin token; the device's own key is not enough: both are 401."
@@ -45,6 +47,7 @@ def test_queue_without_admin_token_is_401(client, device, who):
     assert_error(response, 401, "unauthorized")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("Queuing for an unknown device (with the admin token) is 404 not_found.")
 def test_queue_for_an_unknown_device_is_404(client, admin_headers):
@@ -56,6 +59,7 @@ def test_queue_for_an_unknown_device_is_404(client, admin_headers):
     )
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "name is a slug and value a string of at most 256 characters, both required, nothing "
@@ -78,6 +82,7 @@ def test_queue_an_invalid_command_is_400(client, admin_headers, shared_device, b
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     'GET /commands with the device key answers {"commands": [...]}: the pending ones, oldest first.'
@@ -90,12 +95,14 @@ def test_poll_gives_pending_commands_oldest_first(client, admin_headers, device)
     assert {c["status"] for c in commands} == {"pending"}
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("Polling needs the device's key in X-API-Key: without it 401 unauthorized.")
 def test_poll_without_key_is_401(client, device):
     assert_error(client.get(f"{device().url}/commands"), 401, "unauthorized")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint("Polling with another device's valid key is 403 forbidden.")
 def test_poll_with_another_devices_key_is_403(client, device):
@@ -103,6 +110,7 @@ def test_poll_with_another_devices_key_is_403(client, device):
     assert_error(client.get(f"{mine.url}/commands", headers=other.headers), 403, "forbidden")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Polling an unknown device is 404, whatever key is sent (the device is checked first)."
@@ -113,6 +121,7 @@ def test_poll_of_an_unknown_device_is_404(client, device):
     assert_error(client.get(url, headers=other.headers), 404, "not_found")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "?status= is one of pending, done, failed, all: anything else is 400 validation_error."
@@ -125,6 +134,7 @@ def test_poll_with_an_unknown_status_is_400(client, device):
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     'POST .../commands/<id>/ack with {"status": "done"} answers 200 with the command '
@@ -146,6 +156,7 @@ def test_ack_done(client, admin_headers, device):
     assert [c["id"] for c in poll(client, made, status="all")] == [first["id"], second["id"]]
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("An ack may say failed, with a detail text that is stored and returned.")
 def test_ack_failed_with_detail(client, admin_headers, device):
@@ -157,6 +168,7 @@ def test_ack_failed_with_detail(client, admin_headers, device):
     assert (acked["status"], acked["detail"]) == ("failed", "LED not wired")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "An ack's status is done or failed; anything else (or none) is 400 validation_error."
@@ -173,6 +185,7 @@ def test_ack_with_a_bad_body_is_400(client, admin_headers, device, body):
     assert_error(client.post(url, json=body, headers=made.headers), 400, "validation_error")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("Acknowledging needs the device's key: without it 401.")
 def test_ack_without_key_is_401(client, admin_headers, device):
@@ -182,6 +195,7 @@ def test_ack_without_key_is_401(client, admin_headers, device):
     assert_error(client.post(url, json={"status": "done"}), 401, "unauthorized")
 
 
+@pytest.mark.stage(4)
 @pytest.mark.points(1)
 @pytest.mark.hint("Polling counts as the device being seen: set last_seen_at.")
 def test_poll_sets_last_seen_at(client, device):

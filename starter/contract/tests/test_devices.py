@@ -11,6 +11,7 @@ def device_body(**overrides):
     return {"id": new_device_id(), "name": "Living room", "kind": "arduino-uno", **overrides}
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "POST /api/v1/devices must answer 201 with the device (id, name, kind, created_at, "
@@ -28,6 +29,7 @@ def test_create_device_returns_it_with_a_key_and_location(client, admin_headers)
     client.delete(f"{API}/devices/{sent['id']}", headers=admin_headers)
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Creating a device needs the admin token: without an Authorization header answer 401 "
@@ -37,6 +39,7 @@ def test_create_device_without_token_is_401(client):
     assert_error(client.post(f"{API}/devices", json=device_body()), 401, "unauthorized")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Accept only 'Authorization: Bearer <HUB_ADMIN_TOKEN>'; any other value (wrong token, "
@@ -52,6 +55,7 @@ def test_create_device_with_a_wrong_authorization_is_401(client, value):
     assert_error(response, 401, "unauthorized")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A second device with an id that exists already is refused with 409 conflict; "
@@ -65,6 +69,7 @@ def test_create_device_with_an_existing_id_is_409(client, admin_headers, device)
     assert_error(response, 409, "conflict")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A device id is a slug: 1 to 64 characters of a-z, 0-9, '-' and '_'. Refuse anything "
@@ -80,6 +85,7 @@ def test_create_device_with_a_bad_id_is_400(client, admin_headers, bad_id):
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("id, name and kind are all required: a missing one is 400 validation_error.")
 @pytest.mark.parametrize("field", ["id", "name", "kind"])
@@ -91,6 +97,7 @@ def test_create_device_without_a_required_field_is_400(client, admin_headers, fi
     )
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "id, name and kind must be JSON strings: refuse numbers, null, lists and objects with "
@@ -106,6 +113,7 @@ def test_create_device_with_a_wrong_type_is_400(client, admin_headers, overrides
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Refuse fields the contract does not know (e.g. api_key in the create body) with 400 "
@@ -118,6 +126,7 @@ def test_create_device_with_an_unknown_field_is_400(client, admin_headers):
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "name is 1 to 100 characters and not only spaces; kind is 1 to 32. Refuse others with 400."
@@ -132,6 +141,7 @@ def test_create_device_with_a_bad_name_or_kind_is_400(client, admin_headers, ove
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "The body must be a JSON object: a list, a string or a number is valid JSON but "
@@ -145,6 +155,7 @@ def test_create_device_with_a_body_that_is_not_an_object_is_400(client, admin_he
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "GET /api/v1/devices/<id> returns id, name, kind, created_at and last_seen_at, and "
@@ -157,12 +168,14 @@ def test_get_device_never_shows_its_key(client, device):
     assert "api_key" not in body and made.api_key not in client.get(made.url).text
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("An unknown device id is 404 with the error envelope, code not_found.")
 def test_get_unknown_device_is_404(client):
     assert_error(client.get(f"{API}/devices/{new_device_id('missing')}"), 404, "not_found")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     'GET /api/v1/devices answers {"devices": [...]} with every device ordered by id; '
@@ -175,6 +188,7 @@ def test_list_devices_holds_new_devices_in_id_order(client, device):
     assert ids == sorted(ids), "devices must be ordered by id"
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Names are any unicode: store and return them unchanged (UTF-8 JSON, no escaping "
@@ -186,6 +200,7 @@ def test_unicode_name_round_trips(client, device):
     assert expect(client.get(made.url), 200)["name"] == name
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "DELETE /api/v1/devices/<id> with the admin token answers 204 with an empty body; "
@@ -197,6 +212,7 @@ def test_delete_device_then_it_is_gone(client, admin_headers, device):
     assert_error(client.get(made.url), 404, "not_found")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("Deleting needs the admin token: without it answer 401 and delete nothing.")
 def test_delete_device_without_token_is_401(client, device):
@@ -205,6 +221,7 @@ def test_delete_device_without_token_is_401(client, device):
     expect(client.get(made.url), 200)
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("Deleting an unknown device (with the admin token) is 404 not_found.")
 def test_delete_unknown_device_is_404(client, admin_headers):
@@ -212,6 +229,7 @@ def test_delete_unknown_device_is_404(client, admin_headers):
     assert_error(response, 404, "not_found")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "On admin endpoints check the token first: an unknown device without a token is 401, "
@@ -221,6 +239,7 @@ def test_admin_token_is_checked_before_the_device(client):
     assert_error(client.delete(f"{API}/devices/{new_device_id('missing')}"), 401, "unauthorized")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "last_seen_at is null until the device posts a reading; then set it to the time of "

@@ -6,6 +6,7 @@ import pytest
 from hubcontract import API, MAX_BODY_BYTES, assert_error, expect, new_device_id, post_raw
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Unknown paths answer 404 with the JSON error envelope too, not the framework's HTML "
@@ -18,6 +19,7 @@ def test_unknown_path_is_404_json(client, path):
     assert_error(client.get(path), 404, "not_found")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A method a path does not support is 405 method_not_allowed in the JSON envelope "
@@ -41,6 +43,7 @@ def test_wrong_method_is_405_json(client, shared_device, method, path):
     assert_error(client.request(method, url), 405, "method_not_allowed")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A body that is not valid JSON is 400 malformed_json (catch the parse error, do not "
@@ -56,6 +59,7 @@ def test_malformed_json_is_400(client, admin_headers, body):
     assert_error(response, 400, "malformed_json")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Bodies must be sent as application/json: another Content-Type, or none, is 415 "
@@ -74,6 +78,7 @@ def test_body_that_is_not_json_is_415(client, admin_headers, content_type):
     assert_error(response, 415, "unsupported_media_type")
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint("application/json with a charset parameter is still JSON: accept it.")
 def test_json_with_a_charset_is_accepted(client, admin_headers):
@@ -96,6 +101,7 @@ def oversized_body() -> bytes:
     return head + b"x" * (MAX_BODY_BYTES + 1 - len(head) - len(tail)) + tail
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A body over HUB_MAX_BODY_BYTES (1 MiB) is 413 payload_too_large (in Flask set "
@@ -106,6 +112,7 @@ def test_oversized_body_is_413(client, admin_headers):
     assert_error(response, 413, "payload_too_large")
 
 
+@pytest.mark.stage(5)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "The size check comes before anything else: an oversized body is 413 even without "
@@ -116,6 +123,7 @@ def test_oversized_body_is_413_before_auth(client):
     assert_error(post_raw(client, url, oversized_body()), 413, "payload_too_large")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "A body just under the limit is fine: only bodies over HUB_MAX_BODY_BYTES are refused."

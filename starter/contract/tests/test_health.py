@@ -6,6 +6,7 @@ import pytest
 from hubcontract import API, IN_PROCESS_BACKENDS, expect
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     'Add GET /api/v1/health answering 200 with {"status": "ok", "framework": "flask"} '
@@ -18,6 +19,7 @@ def test_health_says_ok_and_names_the_framework(client, hub_backend):
         assert body["framework"] == hub_backend, "framework must name the framework serving the hub"
 
 
+@pytest.mark.stage(1)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Health is public: do not ask for a token on GET /api/v1/health, and ignore a wrong one."

@@ -26,6 +26,7 @@ def post(client, device, body):
     return client.post(f"{device.url}/readings", json=body, headers=device.headers)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Store the reading and answer 201 with it: id, sensor, value, unit, recorded_at, "
@@ -46,6 +47,7 @@ def test_post_one_reading_returns_it(client, device):
     assert_utc(body["received_at"])
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("Without recorded_at, use the time the hub received the reading (UTC).")
 def test_recorded_at_defaults_to_now(client, device):
@@ -56,6 +58,7 @@ def test_recorded_at_defaults_to_now(client, device):
     assert body["unit"] is None
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Accept any UTC offset and convert to UTC: 14:00+02:00 is stored and returned as "
@@ -70,6 +73,7 @@ def test_recorded_at_with_an_offset_is_returned_in_utc(client, device):
     assert assert_utc(body["recorded_at"]) == datetime(2025, 6, 1, 12, tzinfo=UTC)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("An integer value is a number too: accept 21 as well as 21.5.")
 def test_integer_value_is_accepted(client, device):
@@ -77,6 +81,7 @@ def test_integer_value_is_accepted(client, device):
     assert expect(post(client, made, {"sensor": "t", "value": 21}), 201)["value"] == 21
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "value must be a JSON number: refuse strings, booleans (true is not 1), null, lists and "
@@ -93,6 +98,7 @@ def test_value_that_is_not_a_number_is_400(client, shared_device, value):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "NaN and Infinity are not JSON, but Python's json module accepts them: refuse them with "
@@ -105,6 +111,7 @@ def test_nan_and_infinity_are_400(client, shared_device, token):
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("sensor is a slug (a-z, 0-9, '-', '_', 1 to 64 characters) and required.")
 @pytest.mark.parametrize(
@@ -118,6 +125,7 @@ def test_bad_sensor_is_400(client, shared_device, sensor):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("sensor and value are required: a reading without one is 400 validation_error.")
 @pytest.mark.parametrize(
@@ -127,6 +135,7 @@ def test_missing_field_is_400(client, shared_device, body):
     assert_error(post(client, shared_device, body), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("unit is optional, a string of at most 16 characters, or null.")
 @pytest.mark.parametrize("unit", ["u" * 17, 5], ids=["17-chars", "number"])
@@ -138,6 +147,7 @@ def test_bad_unit_is_400(client, shared_device, unit):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "Refuse unknown fields in a reading (e.g. 'timestamp') with 400 validation_error."
@@ -147,6 +157,7 @@ def test_unknown_field_is_400(client, shared_device):
     assert_error(post(client, shared_device, body), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A recorded_at without a UTC offset is ambiguous: refuse it with 400, never guess the "
@@ -163,6 +174,7 @@ def test_naive_recorded_at_is_400(client, shared_device, stamp):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("recorded_at must be an ISO 8601 time: refuse other text or numbers with 400.")
 @pytest.mark.parametrize(
@@ -178,6 +190,7 @@ def test_recorded_at_that_is_not_a_time_is_400(client, shared_device, stamp):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "recorded_at may be at most 5 minutes in the future (a clock a little fast is fine); "
@@ -191,6 +204,7 @@ def test_recorded_at_in_the_future(client, device):
     assert_error(post(client, made, later), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Posting readings needs the device's key in X-API-Key: without it answer 401 unauthorized."
@@ -202,6 +216,7 @@ def test_post_without_key_is_401(client, device):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("A key that belongs to no device is 401 unauthorized.")
 def test_post_with_an_unknown_key_is_401(client, device):
@@ -212,6 +227,7 @@ def test_post_with_an_unknown_key_is_401(client, device):
     assert_error(response, 401, "unauthorized")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A valid key of ANOTHER device is 403 forbidden: find which device the key belongs to and "
@@ -225,6 +241,7 @@ def test_post_with_another_devices_key_is_403(client, device):
     assert_error(response, 403, "forbidden")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Check the device first: posting to an unknown device id is 404, even without a key."
@@ -234,6 +251,7 @@ def test_post_to_an_unknown_device_is_404(client):
     assert_error(client.post(url, json={"sensor": "t", "value": 1}), 404, "not_found")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "The same (device, seq) is stored once: when it comes again answer 200 (not 201) with the "
@@ -248,6 +266,7 @@ def test_replayed_seq_answers_200_and_is_stored_once(client, device):
     assert [r["id"] for r in readings] == [first["id"]]
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "seq is a whole number >= 0: refuse negatives, fractions, strings and booleans with 400."
@@ -263,6 +282,7 @@ def test_bad_seq_is_400(client, shared_device, seq):
     )
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     'A batch {"readings": [...]} answers 201 with {"readings": [...], "created": n, '
@@ -276,6 +296,7 @@ def test_batch_is_stored_in_order(client, device):
     assert [r["seq"] for r in body["readings"]] == [0, 1, 2, 3, 4]
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "A batch is all or nothing: validate every reading before storing any; on an invalid one "
@@ -295,6 +316,7 @@ def test_batch_with_an_invalid_reading_stores_nothing(client, device):
     assert expect(client.get(f"{made.url}/readings"), 200)["readings"] == []
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("A batch holds 1 to 500 readings: an empty list or 501 readings is 400.")
 @pytest.mark.parametrize("size", [0, 501])
@@ -303,6 +325,7 @@ def test_batch_size_out_of_range_is_400(client, shared_device, size):
     assert_error(post(client, shared_device, {"readings": batch}), 400, "validation_error")
 
 
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("recorded_at is kept to the second at least: what you store is what you return.")
 def test_recorded_at_round_trips(client, device):

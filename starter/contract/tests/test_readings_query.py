@@ -23,6 +23,7 @@ def store(client, device, readings):
     ]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     'Answer {"readings": [...], "next": null} ordered by recorded_at, newest first '
@@ -36,6 +37,7 @@ def test_readings_come_newest_first(client, device):
     assert body["next"] is None
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint("?sensor=<slug> keeps only that sensor's readings.")
 def test_sensor_filter(client, device):
@@ -49,6 +51,7 @@ def test_sensor_filter(client, device):
     assert [r["sensor"] for r in body["readings"]] == ["a", "a"]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "since and until are ISO 8601 times with an offset: keep readings with since <= "
@@ -64,6 +67,7 @@ def test_time_window(client, device):
     assert [r["value"] for r in body["readings"]] == [30, 20, 10]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "With ?limit=n give at most n readings and a `next` URL (same filters plus a cursor) "
@@ -82,6 +86,7 @@ def test_pagination_follows_next(client, device):
     assert pages == [[4, 3], [2, 1], [0]]
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Without ?limit give 100 readings per page, with a next link when there are more."
@@ -94,6 +99,7 @@ def test_default_page_is_100(client, device):
     assert expect(client.get(body["next"]), 200)["readings"][0]["value"] == 0
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "limit is a whole number from 1 to 1000: refuse anything else with 400 "
@@ -105,6 +111,7 @@ def test_limit_out_of_range_is_400(client, shared_device, limit):
     assert_error(response, 400, "validation_error")
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "since and until need a UTC offset: a naive time or text that is not a time is 400."
@@ -120,6 +127,7 @@ def test_bad_time_window_is_400(client, shared_device, params):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("Readings of an unknown device: 404 not_found (not an empty list).")
 def test_readings_of_an_unknown_device_is_404(client):
@@ -127,6 +135,7 @@ def test_readings_of_an_unknown_device_is_404(client):
     assert_error(client.get(url), 404, "not_found")
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "latest gives one reading per sensor, ordered by sensor: the one with the LATEST "
@@ -149,12 +158,14 @@ def test_latest_is_the_newest_reading_of_each_sensor(client, device):
     assert parse_time(body["readings"][1]["recorded_at"]) == BASE + timedelta(minutes=30)
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint('A device without readings has {"readings": []} as latest.')
 def test_latest_of_a_quiet_device_is_empty(client, device):
     assert expect(client.get(f"{device().url}/readings/latest"), 200) == {"readings": []}
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("latest of an unknown device is 404 not_found.")
 def test_latest_of_an_unknown_device_is_404(client):

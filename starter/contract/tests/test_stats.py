@@ -21,6 +21,7 @@ def store(client, device, readings):
     expect(client.post(url, json={"readings": readings}, headers=device.headers), 201)
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "Compute count, min, max and mean in the database (COUNT, MIN, MAX, AVG) over the "
@@ -45,6 +46,7 @@ def test_stats_of_a_sensor(client, device):
     assert parse_time(body["last_recorded_at"]) == BASE + timedelta(minutes=2)
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "since and until narrow the stats like the readings list: since <= recorded_at < until."
@@ -60,6 +62,7 @@ def test_stats_in_a_time_window(client, device):
     assert close_to(body["mean"], 20)
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "No matching readings is not an error: answer 200 with count 0 and min, max, mean, "
@@ -78,6 +81,7 @@ def test_stats_without_readings(client, device):
     }
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint(
     "?sensor= is required for stats and must be a slug: otherwise 400 validation_error."
@@ -89,6 +93,7 @@ def test_stats_needs_a_valid_sensor(client, shared_device, params):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("A naive since or until is refused for stats too (400).")
 def test_stats_with_a_naive_time_is_400(client, shared_device):
@@ -98,6 +103,7 @@ def test_stats_with_a_naive_time_is_400(client, shared_device):
     )
 
 
+@pytest.mark.stage(3)
 @pytest.mark.points(1)
 @pytest.mark.hint("Stats of an unknown device is 404 not_found.")
 def test_stats_of_an_unknown_device_is_404(client):
