@@ -13,8 +13,16 @@
     contract = "starter/contract"   # project only: the contract suite
     framework = "flask"         # project only: "flask" | "django"
     lesson = "lessons/flask-hub.md" # optional: where a student reads about it
+    stages = [                  # project only, optional: the steps it is climbed in, in order
+      { title = "Health and devices", lesson = "lessons/flask-hub.md",
+        section = "Stage 1: health and devices" },
+      ...
+    ]
 
-Paths in the manifest are relative to the directory holding course.toml.
+Paths in the manifest are relative to the directory holding course.toml. A stage's
+`lesson` and `section` say where it is taught: the stubs of the released starter name them
+("see the lesson 'The hub in Flask', section 'Stage 1: health and devices'"), and
+tests/test_course.py checks that the page has that heading.
 """
 
 from __future__ import annotations
@@ -27,13 +35,45 @@ from typing import Any, Literal
 
 from grader.errors import CourseError
 
-__all__ = ["Assignment", "Course", "find_course_root", "load_course"]
+__all__ = ["Assignment", "Course", "Stage", "find_course_root", "load_course", "page_title"]
 
 MANIFEST = "course.toml"
 KINDS = ("notebook", "project")
 FRAMEWORKS = ("flask", "django")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_KNOWN_KEYS = {"name", "kind", "title", "points", "source", "contract", "framework", "lesson"}
+_KNOWN_KEYS = {
+    "name", "kind", "title", "points", "source", "contract", "framework", "lesson", "stages",
+}
+_STAGE_KEYS = {"title", "lesson", "section"}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a project: its number (from 1), title, and where it is taught."""
+
+    number: int
+    title: str
+    lesson: Path
+    section: str
+
+    def reference(self) -> str:
+        """Where the stage is taught, as a stub's message says it: 'Page', section 'Heading'."""
+        return f"'{page_title(self.lesson)}', section '{self.section}'"
+
+
+def page_title(page: Path) -> str:
+    """The title of a lesson page: its front matter's `title:`, else its first `# ` heading."""
+    try:
+        text = page.read_text(encoding="utf-8")
+    except OSError:
+        return page.stem
+    front = re.match(r"---\n(.*?)\n---\n", text, re.DOTALL)
+    if front:
+        title = re.search(r"^title:\s*(.+)$", front[1], re.MULTILINE)
+        if title:
+            return title[1].strip().strip("'\"")
+    heading = re.search(r"^# (.+)$", text, re.MULTILINE)
+    return heading[1].strip() if heading else page.stem
 
 
 @dataclass(frozen=True)
@@ -48,11 +88,16 @@ class Assignment:
     contract: Path | None
     framework: str | None
     lesson: str | None
+    stages: tuple[Stage, ...] = ()
 
     @property
     def is_project(self) -> bool:
         """True for a starter project graded by the contract suite."""
         return self.kind == "project"
+
+    def stage_references(self) -> dict[int, str]:
+        """Stage number -> where it is taught, for the messages of the stubs."""
+        return {stage.number: stage.reference() for stage in self.stages}
 
 
 @dataclass(frozen=True)
@@ -142,7 +187,30 @@ def _parse_assignment(entry: Any, *, root: Path, where: str) -> Assignment:
         contract=_project_path(entry, "contract", root=root, where=where),
         framework=_parse_framework(entry, where),
         lesson=entry.get("lesson"),
+        stages=_parse_stages(entry, root=root, where=where),
     )
+
+
+def _parse_stages(entry: dict[str, Any], *, root: Path, where: str) -> tuple[Stage, ...]:
+    """Check a project's `stages` list and build its Stages, numbered from 1."""
+    value = entry.get("stages", [])
+    if value and entry["kind"] != "project":
+        raise CourseError(f"{where}: `stages` are for project assignments only.")
+    if not isinstance(value, list):
+        raise CourseError(f"{where}: `stages` must be a list of tables.")
+    stages = []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict) or set(item) != _STAGE_KEYS:
+            raise CourseError(
+                f"{where}: stage {number} must be a table with exactly "
+                f"{', '.join(sorted(_STAGE_KEYS))}."
+            )
+        if not all(isinstance(item[key], str) and item[key] for key in _STAGE_KEYS):
+            raise CourseError(f"{where}: stage {number}: title, lesson and section are text.")
+        stages.append(
+            Stage(number, item["title"], (root / item["lesson"]).resolve(), item["section"])
+        )
+    return tuple(stages)
 
 
 def _parse_points(value: Any, where: str) -> float | None:

@@ -15,6 +15,10 @@ A project assignment (a starter) is released by an ordered pipeline; the order m
 
 and the released directory is zipped last, so the zip holds exactly what was checked.
 Notebook assignments go through nbgrader's generate_assignment instead.
+
+A *checkpoint* (`checkpoint()`, `grader checkpoint ASSIGNMENT K`) runs the same pipeline
+but keeps the solution blocks of stages 1..K: the starter as it looks once stage K is done,
+for a student who is lost to compare with. Checkpoint 0 is the release.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from pathlib import Path
 
 from grader.course import Assignment, Course
 from grader.errors import MarkerError, ReleaseError
-from grader.markers import has_markers, marker_lines, strip_file
+from grader.markers import BEGIN, find_blocks, has_markers, marker_lines, strip_file
 
-__all__ = ["IGNORED", "Released", "release", "release_notebooks", "release_project"]
+__all__ = [
+    "IGNORED", "Released", "checkpoint", "release", "release_notebooks", "release_project",
+]
 
 # Never copied into a release: build output, caches, local databases and secrets.
 IGNORED = (
@@ -65,6 +71,8 @@ class Released:
     zip_path: Path
     files: list[str] = field(default_factory=list)
     stripped: list[str] = field(default_factory=list)
+    through: int = 0
+    """Solution blocks of stages 1..through are kept (a checkpoint); 0 for a release."""
 
 
 def release(
@@ -82,18 +90,44 @@ def release(
 
 def release_project(assignment: Assignment, *, out: Path) -> Released:
     """Release a starter project into <out>/<name>/ and <out>/<name>.zip."""
+    target = _fresh_dir(Path(out) / assignment.name)
+    released = Released(assignment.name, target, target.with_suffix(".zip"))
+    result = build_starter(assignment, released)
+    result.files = write_zip(target, result.zip_path)
+    return result
+
+
+def checkpoint(assignment: Assignment, stage: int, *, out: Path) -> Released:
+    """Write the starter solved through `stage` into `out` (no zip); stage 0 is the release."""
+    if not assignment.is_project:
+        raise ReleaseError(f"{assignment.name} is made of notebooks; checkpoints are for projects.")
+    last = len(assignment.stages)
+    if not 0 <= stage <= last:
+        raise ReleaseError(
+            f"{assignment.name} has stages 1 to {last}; a checkpoint is a number from 0 "
+            f"(the release) to {last} (everything solved), not {stage}."
+        )
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise ReleaseError(f"{out} is not empty; give --out a new or empty directory.")
+    out.mkdir(parents=True, exist_ok=True)
+    released = Released(assignment.name, out, out.with_suffix(".zip"), through=stage)
+    result = build_starter(assignment, released)
+    result.files = [p.relative_to(out).as_posix() for p in _files(out)]
+    return result
+
+
+def build_starter(assignment: Assignment, result: Released) -> Released:
+    """Run the release pipeline for a starter into the (empty) `result.directory`."""
     assert assignment.source is not None and assignment.contract is not None
     if not assignment.source.is_dir():
         raise ReleaseError(f"{assignment.name}: the starter {assignment.source} does not exist.")
-    target = _fresh_dir(Path(out) / assignment.name)
-    result = Released(assignment.name, target, target.with_suffix(".zip"))
     steps: list[Callable[[Assignment, Released], None]] = [
         copy_starter, check_text, strip_python, copy_contract, wire_tests, add_readme_note,
         verify,
     ]
     for step in steps:
         step(assignment, result)
-    result.files = write_zip(target, result.zip_path)
     return result
 
 
@@ -117,17 +151,32 @@ def check_text(assignment: Assignment, result: Released) -> None:
 
 
 def strip_python(assignment: Assignment, result: Released) -> None:
-    """Strip the solution blocks of every Python file in the release."""
+    """Strip the solution blocks of every Python file (keeping stages 1..through)."""
+    stages = assignment.stage_references()
     for path in _files(result.directory):
         if path.suffix != ".py":
             continue
         try:
-            changed = strip_file(path, lesson=assignment.lesson)
+            if stages:
+                _check_staged(path)
+            changed = strip_file(
+                path, lesson=assignment.lesson, through=result.through, stages=stages
+            )
         except MarkerError as exc:
             source = _source_of(path, assignment, result)
             raise MarkerError(str(exc).replace(str(path), str(source), 1)) from None
         if changed:
             result.stripped.append(path.relative_to(result.directory).as_posix())
+
+
+def _check_staged(path: Path) -> None:
+    """In a project climbed in stages, every solution block must say its stage."""
+    for block in find_blocks(path.read_text(encoding="utf-8"), path=path):
+        if block.stage is None:
+            raise MarkerError(
+                f"{path}:{block.begin}: this project is climbed in stages (course.toml); "
+                f"say which stage the block belongs to: `{BEGIN} (stage N)`."
+            )
 
 
 def copy_contract(assignment: Assignment, result: Released) -> None:

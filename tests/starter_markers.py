@@ -34,11 +34,14 @@ def grader_strip(text: str, path: Path) -> str:
 
 
 def marker_lines(text: str) -> list[tuple[int, str]]:
-    """The (line number, marker) of every solution marker in ``text``."""
+    """The (line number, BEGIN or END) of every solution marker in ``text``.
+
+    A BEGIN line may go on with its stage: ``### BEGIN SOLUTION (stage 2)``.
+    """
     return [
-        (number, line.strip())
+        (number, BEGIN if line.strip().startswith(BEGIN) else END)
         for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip() in (BEGIN, END)
+        if line.strip().startswith((BEGIN, END))
     ]
 
 

@@ -35,8 +35,8 @@ def test_every_block_is_replaced_by_a_not_implemented_error() -> None:
     assert "BEGIN SOLUTION" not in stripped and "END SOLUTION" not in stripped
     assert "width * height" not in stripped and "self.watts" not in stripped
     assert stripped.count("raise NotImplementedError(") == 3
-    assert "write this part of area() - see the lesson lessons/rooms.md" in stripped
-    assert "write this part of heat()" in stripped
+    assert "write area() - see the lesson lessons/rooms.md" in stripped
+    assert "write this part of heat()" in stripped  # heat() has two blocks
 
 
 def test_placeholder_keeps_the_begin_marker_indentation() -> None:
@@ -82,3 +82,68 @@ def test_markers_splitting_a_statement_are_refused() -> None:
 
 def test_marker_error_is_a_grader_error_and_a_value_error() -> None:
     assert issubclass(MarkerError, GraderError) and issubclass(MarkerError, ValueError)
+
+
+STAGED = textwrap.dedent('''
+    def register(name):
+        """Register a device."""
+        ### BEGIN SOLUTION (stage 1)
+        device = {"name": name}
+        ### END SOLUTION
+        ### BEGIN SOLUTION (stage 5, addition) refuse a name that is only spaces
+        if not name.strip():
+            raise ValueError("empty name")
+        ### END SOLUTION
+        return device
+
+
+    def post(value):
+        ### BEGIN SOLUTION (stage 2)
+        return value * 2
+        ### END SOLUTION
+''')
+WHERE = {1: "'Hub', section 'Stage 1'", 2: "'Hub', section 'Stage 2'"}
+
+
+def run(source: str) -> dict[str, object]:
+    """Execute source and return its namespace."""
+    namespace: dict[str, object] = {}
+    exec(compile(source, "hub.py", "exec"), namespace)
+    return namespace
+
+
+def test_blocks_carry_their_stage_and_kind() -> None:
+    blocks = find_blocks(STAGED)
+    assert [(b.stage, b.addition) for b in blocks] == [(1, False), (5, True), (2, False)]
+    assert blocks[1].task == "refuse a name that is only spaces"
+
+
+def test_release_strips_every_stage_and_names_stage_and_lesson() -> None:
+    stripped = strip_source(STAGED, stages=WHERE)
+    assert "stage 1: write register() - see the lesson 'Hub', section 'Stage 1'" in (
+        stripped
+    )
+    assert 'raise NotImplementedError("stage 2: write post() - see the lesson' in stripped
+    assert "# TODO stage 5: refuse a name that is only spaces\n" in stripped
+    assert stripped.count("raise NotImplementedError(") == 2  # the addition is a comment only
+    with pytest.raises(NotImplementedError, match="stage 1"):
+        run(stripped)["register"]("kitchen")  # type: ignore[operator]
+
+
+def test_a_checkpoint_keeps_the_stages_up_to_it() -> None:
+    at_one = run(strip_source(STAGED, through=1, stages=WHERE))
+    assert at_one["register"]("  ") == {"name": "  "}  # type: ignore[operator]
+    with pytest.raises(NotImplementedError, match="stage 2: write post"):
+        at_one["post"](2)  # type: ignore[operator]
+    full = strip_source(STAGED, through=5)
+    assert "SOLUTION" not in full and "TODO" not in full
+    with pytest.raises(ValueError, match="empty name"):
+        run(full)["register"]("  ")  # type: ignore[operator]
+    assert run(full)["post"](2) == 4  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("rest", ["(stage two)", "(stage 1, extra)", "stage 1", "(stage 0)"])
+def test_a_begin_line_with_a_bad_stage_is_refused(rest: str) -> None:
+    text = f"def f():\n    ### BEGIN SOLUTION {rest}\n    return 1\n    ### END SOLUTION\n"
+    with pytest.raises(MarkerError, match="hub.py:2: write `### BEGIN SOLUTION`"):
+        strip_source(text, path="hub.py")
