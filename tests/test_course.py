@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,32 @@ def test_project_points_equal_the_contract_suite(assignment, tmp_path: Path) -> 
         f"set points = {total:g} for {assignment.name} in course.toml (the sum of the contract "
         "tests' points markers, public and hidden)"
     )
+
+
+@pytest.mark.parametrize("assignment", PROJECTS, ids=lambda a: a.name)
+def test_project_stages_are_the_contract_stages_and_each_is_taught(assignment) -> None:
+    sys.path.insert(0, str(assignment.contract))
+    try:
+        from hubcontract import STAGES
+    finally:
+        sys.path.remove(str(assignment.contract))
+    assert [(s.number, s.title) for s in assignment.stages] == sorted(STAGES.items())
+    for stage in assignment.stages:
+        headings = re.findall(r"^#+ (.+?)\s*$", stage.lesson.read_text(encoding="utf-8"), re.M)
+        assert stage.section in headings, (
+            f"{stage.lesson.name} has no heading '{stage.section}' (course.toml names it as "
+            f"where stage {stage.number} of {assignment.name} is taught)"
+        )
+    assert assignment.stage_references()[1].startswith("'Project: the hub in")
+
+
+def test_stages_are_checked(tmp_path: Path) -> None:
+    bad = (
+        '[[assignment]]\nname = "a"\nkind = "project"\nsource = "s"\ncontract = "c"\n'
+        'framework = "flask"\nstages = [{ title = "One" }]\n'
+    )
+    with pytest.raises(CourseError, match="stage 1 must be a table with exactly lesson, section"):
+        load_course(write_manifest(tmp_path, bad))
 
 
 def write_manifest(tmp_path: Path, assignments: str) -> Path:
