@@ -5,6 +5,8 @@
 
 PYTHON ?= python3
 LAB_OPTS ?=          # extra options for jupyter lab, e.g. LAB_OPTS="--port=8890 --no-browser"
+# The students' workspace that `make lab` opens (git-ignored); `grader workspace` makes it.
+WORKSPACE ?= workspace
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
@@ -13,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab test lint serve-flask serve-django docs docs-build release grade bench clean
+.PHONY: help venv lab lab-instructor test lint serve-flask serve-django docs docs-build release grade bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,9 +28,19 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create or update .venv from pyproject.toml
 
-lab: venv ## open the course in JupyterLab
-	$(BIN)/jupyter lab --notebook-dir="$(if $(wildcard notebooks/*/*.ipynb),notebooks,.)" \
-		$(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTS)
+# Both labs start in the folder they show (a terminal opened at the top of the file browser
+# starts in the server's own folder) and put the course's tools (grader, python, flask)
+# first on the PATH of their terminals.
+LAB := PATH="$(CURDIR)/$(BIN):$$PATH" "$(CURDIR)/$(BIN)/jupyter" lab --notebook-dir=. \
+	$(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: venv ## open your workspace/ in JupyterLab (made on first use, never overwritten)
+	$(PY) -m grader workspace --out "$(WORKSPACE)"
+	cd "$(WORKSPACE)" && JUPYTER_CONFIG_PATH="$$PWD/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(LAB) $(LAB_OPTS)
+
+lab-instructor: venv ## open the course sources in JupyterLab, with nbgrader's instructor tools
+	$(LAB) $(LAB_OPTS)
 
 test: venv ## run every test: quick benchmarks, the contract suite against each hub, the project's
 	$(MAKE) --no-print-directory bench QUICK=1

@@ -10,9 +10,11 @@ from grader.commands.checkpoint import CheckpointCommand
 from grader.commands.export import ExportCommand
 from grader.commands.grade import GradeCommand
 from grader.commands.release import ReleaseCommand
+from grader.commands.workspace import WorkspaceCommand
 
 __all__ = ["COMMANDS", "Command"]
 
 COMMANDS: list[type[Command]] = [
     ReleaseCommand, CheckpointCommand, GradeCommand, ExportCommand, CheckCommand,
+    WorkspaceCommand,
 ]
