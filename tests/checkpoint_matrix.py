@@ -59,7 +59,14 @@ class Records:
         for item in items:
             marker = item.get_closest_marker("stage")
             stage = marker.args[0] if marker is not None and marker.args else None
-            self.tests[item.nodeid] = {"stage": stage, "passed": False, "why": "not run"}
+            points = item.get_closest_marker("points")
+            self.tests[item.nodeid] = {
+                "stage": stage,
+                "points": points.args[0] if points is not None and points.args else 0,
+                "hidden": "/hidden/" in f"/{item.nodeid}",
+                "passed": False,
+                "why": "not run",
+            }
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """A test passes when its call passed and no phase failed or skipped."""
@@ -75,7 +82,7 @@ class Records:
             record.update(passed=False, why=f"{report.when}: " + " | ".join(lines[:3])[:300])
 
     def pytest_sessionfinish(self) -> None:
-        """Write the records."""
+        """Write the records (after a --collect-only run too)."""
         Path(self.path).write_text(json.dumps(self.tests, indent=1), encoding="utf-8")
 
 
@@ -133,6 +140,28 @@ class Matrix:
                 cells.append(str(sum(r["passed"] for r in of_stage)))
             rows.append(f"| {stage} | {total} | " + " | ".join(cells) + " |")
         return "\n".join(rows)
+
+
+def stage_rows(records: dict[str, dict[str, Any]]) -> list[tuple[int, int, int, int]]:
+    """(stage, public tests, hidden tests, points) for each stage of a run's records."""
+    rows = []
+    for stage in sorted({r["stage"] for r in records.values() if r["stage"] is not None}):
+        of_stage = [r for r in records.values() if r["stage"] == stage]
+        public = sum(not r["hidden"] for r in of_stage)
+        rows.append((stage, public, len(of_stage) - public, sum(r["points"] for r in of_stage)))
+    return rows
+
+
+def collect(framework: str, contract: Path, out: Path) -> dict[str, dict[str, Any]]:
+    """The records of every public and hidden contract test, collected but not run."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), str(REPO)])}
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-p", "checkpoint_matrix", "--matrix-out", str(out), "--backend", framework,
+         str(contract / "tests"), str(contract / "hidden")],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )
+    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def run_checkpoint(assignment: Assignment, stage: int, workdir: Path) -> dict[str, Any]:
