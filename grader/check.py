@@ -1,67 +1,90 @@
-"""`grader check`: a student's own run of the public tests, with points and hints.
+"""`grader check`: a student's own run of the public tests, as a guide through the stages.
 
 Run inside a released starter (or pass its path). It runs the starter's tests with
-`python -m pytest -p grader.plugin`, then prints one line per test (✓ or ✗, points earned
-of possible, the hint of a failed test), the total, and which test to work on next: the
-failing test worth the most points, the first one in order on a tie.
+`python -m pytest -p grader.plugin`, then prints the guide: one line per stage (points,
+tests, ✓ when complete), the current stage in full (the lowest stage with a failing test:
+each test with ✓ or ✗, its points, and for a failing one its hint and what actually
+happened), the total, and *Next*: the first failing test of that stage, in the order the
+lessons teach them. `show` prints another stage in full, or every stage.
+
+The guide itself (grouping, choosing, wording, fitting into the width) is
+`starter/contract/hubguide.py`: the same module prints it at the end of a plain
+`python -m pytest` in a starter, where the grader is not installed. This module loads the
+grader's own copy of it (see `load_hubguide`) and only adds the colours.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
 from grader.errors import CheckError
 
-__all__ = ["CheckReport", "TestLine", "next_test", "print_report", "run_check"]
+__all__ = [
+    "HUBGUIDE_PATH", "CheckReport", "load_hubguide", "next_test", "print_report", "run_check",
+]
 
+HUBGUIDE_PATH = Path(__file__).resolve().parents[1] / "starter" / "contract" / "hubguide.py"
+"""The guide's one implementation, shipped to students inside each starter's contract/."""
+MAX_WIDTH = 100
 # pytest's exit codes that mean the run itself broke (not that tests failed).
 _BROKEN_RUN = {2: "interrupted", 3: "internal error", 4: "usage error", 5: "no tests collected"}
+# how each kind of line of the guide is coloured
+_STYLES = {"title": "bold", "pass": "green", "fail": "red", "dim": "dim", "hint": "",
+           "got": "yellow", "next": "bold cyan"}
 
 
-@dataclass(frozen=True)
-class TestLine:
-    """One test's outcome as the student sees it."""
+@cache
+def load_hubguide() -> ModuleType:
+    """Import starter/contract/hubguide.py (a plain file, not part of the grader package).
 
-    name: str
-    points: float
-    passed: bool
-    outcome: str
-    hint: str | None
-    message: str | None
-
-    @property
-    def earned(self) -> float:
-        """Points earned: all or nothing."""
-        return self.points if self.passed else 0.0
+    It is imported under its own name in `sys.modules` ("grader._hubguide"), so it never
+    clashes with a `hubguide` that a contract suite put on `sys.path`.
+    """
+    name = "grader._hubguide"
+    spec = importlib.util.spec_from_file_location(name, HUBGUIDE_PATH)
+    if spec is None or spec.loader is None or not HUBGUIDE_PATH.is_file():
+        raise CheckError(f"the grader cannot find its guide module {HUBGUIDE_PATH}; "
+                         "reinstall the course environment (make lab).")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
 
 
 @dataclass(frozen=True)
 class CheckReport:
-    """The outcome of a check run."""
+    """The outcome of a check run: each test (a hubguide.TestResult) in the order it ran."""
 
-    tests: list[TestLine]
+    tests: list[Any]
     exit_status: int
 
     @property
+    def guide(self) -> Any:
+        """The tests by stage (hubguide.Guide)."""
+        return load_hubguide().Guide(self.tests)
+
+    @property
     def earned(self) -> float:
-        """Points earned across the tests."""
-        return sum(t.earned for t in self.tests)
+        """Points earned (tests without a stage beside staged ones earn none)."""
+        return self.guide.earned
 
     @property
     def possible(self) -> float:
-        """Points possible across the tests."""
-        return sum(t.points for t in self.tests)
+        """Points possible."""
+        return self.guide.possible
 
     @property
     def all_passed(self) -> bool:
@@ -92,7 +115,8 @@ def run_check(path: Path, *, pytest_args: list[str] | None = None) -> CheckRepor
         document = _read(results)
     if document is None or completed.returncode in _BROKEN_RUN:
         raise CheckError(_broken_message(completed))
-    return CheckReport(tests=[_line(record) for record in document["tests"]],
+    result = load_hubguide().TestResult.from_record
+    return CheckReport(tests=[result(record) for record in document["tests"]],
                        exit_status=completed.returncode)
 
 
@@ -121,46 +145,16 @@ def _broken_message(completed: subprocess.CompletedProcess[str]) -> str:
             "Fix the error above (often an import error or a syntax error), then check again.")
 
 
-def _line(record: dict[str, Any]) -> TestLine:
-    """Turn one plugin record into a TestLine."""
-    return TestLine(name=record["nodeid"], points=float(record["points"]),
-                    passed=bool(record["passed"]), outcome=record["outcome"],
-                    hint=record.get("hint"), message=record.get("message"))
+def next_test(report: CheckReport) -> Any:
+    """The first failing test of the lowest unfinished stage (None when all pass)."""
+    return report.guide.next
 
 
-def next_test(report: CheckReport) -> TestLine | None:
-    """The failing test worth the most points (the first in order on a tie)."""
-    failing = [t for t in report.tests if not t.passed]
-    return max(failing, key=lambda t: t.points, default=None)
-
-
-def print_report(report: CheckReport, console: Console) -> None:
-    """Print the per-test table, the total, and what to work on next."""
-    table = Table(title="Public tests", show_lines=False)
-    table.add_column("", width=1)
-    table.add_column("test")
-    table.add_column("points", justify="right")
-    table.add_column("hint")
-    for test in report.tests:
-        mark = "[green]✓[/]" if test.passed else "[red]✗[/]"
-        hint = "" if test.passed else (test.hint or test.message or "")
-        # test ids and hints are text, never rich markup ("[/api/v1/...]" is a parameter id)
-        table.add_row(mark, escape(test.name), f"{_fmt(test.earned)}/{_fmt(test.points)}",
-                      escape(hint))
-    console.print(table)
-    passed = sum(t.passed for t in report.tests)
-    console.print(f"Total: [bold]{_fmt(report.earned)}/{_fmt(report.possible)}[/] points, "
-                  f"{passed}/{len(report.tests)} tests passed.")
-    upcoming = next_test(report)
-    if upcoming is None:
-        console.print("[green]Every public test passes.[/] The hidden tests check more of the "
-                      "contract: read openapi.yaml for the cases you have not tried yet.")
-    else:
-        advice = upcoming.hint or upcoming.message or "read the test to see what it expects"
-        console.print(f"Next: [bold]{escape(upcoming.name)}[/] ({_fmt(upcoming.points)} "
-                      f"points) - {escape(advice)}")
-
-
-def _fmt(value: float) -> str:
-    """A number without a trailing .0."""
-    return f"{value:g}"
+def print_report(report: CheckReport, console: Console, *, show: int | str | None = None) -> None:
+    """Print the guide: the stages, one of them in full (`show`: K or "all"), what to do next."""
+    hubguide = load_hubguide()
+    width = min(console.width, MAX_WIDTH)
+    for line in hubguide.render(report.guide, width=width, show=show):
+        # test ids, hints and the hub's messages are text, never rich markup
+        console.print(Text(line.text, style=_STYLES.get(line.style, "")), no_wrap=True,
+                      overflow="ellipsis", crop=True, highlight=False)

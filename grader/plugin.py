@@ -2,11 +2,14 @@
 
 Load it with ``-p grader.plugin --grader-results PATH``. For every collected test it writes::
 
-    {"tests": [{"nodeid", "path", "points", "hint", "outcome", "passed", "duration",
-                "message"}], "collect_errors": [...], "exitstatus": int}
+    {"tests": [{"nodeid", "path", "points", "hint", "stage", "stage_title", "outcome",
+                "passed", "duration", "message"}], "collect_errors": [...], "exitstatus": int}
 
-``outcome`` is one of passed, failed, error (setup or teardown), skipped, timeout, not_run.
-Points come from ``@pytest.mark.points(n)`` (default 1), hints from ``@pytest.mark.hint(s)``.
+``outcome`` is one of passed, failed, error (setup or teardown), skipped, timeout, not_run;
+a skipped test is not passed (it earns nothing). Points come from ``@pytest.mark.points(n)``
+(default 1), hints from ``@pytest.mark.hint(s)``, the stage from ``@pytest.mark.stage(k)``
+(null without one) and its title from the contract plugin (hubcontract's STAGES; null when
+it is not loaded). The tests are listed in the order they were collected and run.
 
 Two more options serve the sandbox:
 
@@ -37,7 +40,8 @@ from grader.results import atomic_write_json
 
 __all__ = ["TestTimeout"]
 
-_MESSAGE_LIMIT = 500
+# long enough for the hub's answer that hubcontract's describe() puts after a few lines
+_MESSAGE_LIMIT = 2000
 _ORDER = {"passed": 0, "skipped": 1, "failed": 2, "error": 3, "timeout": 4}
 
 
@@ -65,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the course's markers and the recorder."""
     config.addinivalue_line("markers", "points(n): how many points a contract test is worth")
     config.addinivalue_line("markers", "hint(text): what to check when the test fails")
+    config.addinivalue_line("markers", "stage(k): the stage of the project that this test checks")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
     zygote = config.getoption("--grader-zygote")
     if config.getoption("--grader-results") or config.getoption("--grader-not-run") or zygote:
@@ -89,12 +94,23 @@ def marker_hint(item: pytest.Item) -> str | None:
     return str(marker.args[0]) if marker is not None and marker.args else None
 
 
+def marker_stage(item: pytest.Item) -> tuple[int | None, str | None]:
+    """Return the test's stage and its title: (k, title), (k, None) or (None, None)."""
+    properties = dict(item.user_properties)  # the contract plugin puts both here
+    marker = item.get_closest_marker("stage")
+    value = properties.get("stage", marker.args[0] if marker and len(marker.args) == 1 else None)
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None, None
+    title = properties.get("stage_title")
+    return value, str(title) if title else None
+
+
 def short_message(report: pytest.TestReport) -> str:
     """Return the first lines of a failure, trimmed for a student to read."""
     crash = getattr(report.longrepr, "reprcrash", None)
     text = crash.message if crash is not None else str(report.longrepr or "")
     if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
-        text = str(report.longrepr[2])
+        text = str(report.longrepr[2]).removeprefix("Skipped: ")
     return text.strip()[:_MESSAGE_LIMIT]
 
 
@@ -116,11 +132,14 @@ class Recorder:
         root = Path(str(self.config.rootpath))
         self.marks["collected_at"] = time.time()
         for item in items:
+            stage, stage_title = marker_stage(item)
             self.records[item.nodeid] = {
                 "nodeid": item.nodeid,
                 "path": _relative(Path(str(item.path)), root),
                 "points": marker_points(item),
                 "hint": marker_hint(item),
+                "stage": stage,
+                "stage_title": stage_title,
                 "outcome": "failed" if self.not_run else "not_run",
                 "passed": False,
                 "duration": 0.0,

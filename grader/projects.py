@@ -248,7 +248,10 @@ def build_spec(course: Course, assignment: Assignment, course_dir: Path, caps: S
 
 
 def build_tests(raw: dict[str, Any] | None, suite: TrustedSuite) -> list[dict[str, Any]]:
-    """Turn the plugin's records into results.json tests (no message for hidden ones)."""
+    """Turn the plugin's records into results.json tests (no message for hidden ones).
+
+    The tests keep the plugin's order, the order they ran in: stage by stage, as taught.
+    """
     tests = []
     for record in (raw or {}).get("tests", []):
         visibility = suite.visibility(record["path"])
@@ -258,6 +261,7 @@ def build_tests(raw: dict[str, Any] | None, suite: TrustedSuite) -> list[dict[st
             "points": float(record["points"]),
             "earned": float(record["points"]) if passed else 0.0, "passed": passed,
             "outcome": record["outcome"], "hint": record["hint"],
+            "stage": record.get("stage"), "stage_title": record.get("stage_title"),
             "duration": record["duration"],
             "message": record["message"] if visibility == "public" and not passed else None,
         })

@@ -47,15 +47,20 @@ IGNORED = (
 PYTEST_CONFIGS = ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg")
 README_NOTE = """## Checking your work
 
-Every function that says `raise NotImplementedError` is yours to write. Run the public tests
-from this folder:
+The hub is built in stages, in the order the lesson teaches them: 1 health and devices,
+2 posting readings, 3 reading back, 4 commands, 5 hardening. Every function that says
+`raise NotImplementedError("stage K: ...")` is yours to write; until you write it, its
+endpoint answers `501 not_implemented`. Run the public tests from this folder:
 
-    python -m pytest            # the tests, as pytest reports them
-    grader check                # the same tests with points, hints and what to do next
+    python -m pytest              # every public test, then a guide: what to do next
+    python -m pytest --stage=2    # the same, with stage 2 shown in full (--stage=all: all)
 
-`grader check` comes with the course's environment (`make lab`); `python -m pytest` needs
-only this folder's requirements.txt. Your work is graded with these tests and with hidden
-tests of the same contract (contract/openapi.yaml).
+The guide at the end shows the points of each stage, the stage you are on with each
+test's hint and what your hub answered, and the next test to work on. A test that needs an
+earlier stage is skipped ("needs stage 1: ... - finish stage 1 first") until that stage
+works. In the course's environment (`make lab`), `grader check` prints the same guide in
+colour (`grader check --stage 2`, `grader check --all`). Your work is graded with these
+tests and with hidden tests of the same contract (contract/openapi.yaml).
 """
 HIDDEN_DIR = "hidden"
 _LOCAL_CONTRACT = re.compile(r"(?<![\w./])contract/")

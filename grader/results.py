@@ -8,6 +8,10 @@ leaves either the old file or the new one, never half of one.
      "score", "max_score", "tests": [{"name", "visibility", "points", "earned", "passed",
      "hint", "duration", "message"}], "feedback": [...], "server_log_tail",
      "submission_sha256", "suite_version", "grader_version", "graded_at", "duration"}
+
+A project's tests also carry "outcome", "stage" (the project stage the test checks, or
+null) and "stage_title", in the order they ran (stage by stage). Readers must not expect
+these three: results written before stages existed, and notebook results, lack them.
 """
 
 from __future__ import annotations

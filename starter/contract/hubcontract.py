@@ -13,6 +13,14 @@ Every contract test (a test under this directory) must carry ``@pytest.mark.poin
 the grader reads all three, and a test without them is refused. The stage is the step of the
 project whose lesson teaches what the test checks (``STAGES``); tests run, and are reported,
 stage by stage in the order the lessons teach them (``TEACHING_ORDER``).
+
+At the end of a run it prints the guide (hubguide.py, beside this file): the points of each
+stage, the current stage in full and the next test to work on; ``--stage=K`` shows stage K
+in full, ``--stage=all`` every stage. (Write the ``=``: in a starter this plugin comes from
+a conftest, and pytest reads ``--stage K`` as an option and a path before it loads one.)
+A test that cannot run because an earlier stage is not written yet (registering a device
+answers 501, say) is skipped with a reason that names that stage, instead of failing with
+a traceback.
 """
 
 from __future__ import annotations
@@ -28,10 +36,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import quote
 
 import httpx
+import hubguide
 import pytest
 import yaml
 
@@ -81,8 +90,11 @@ TEACHING_ORDER = (
     "hostile",
 )
 """Within a stage, the order of the test modules (``test_<name>.py``, ``test_hidden_<name>.py``)."""
-# The points of this run: nodeid -> points, and which tests passed or failed.
-_TALLY: dict[str, Any] = {"points": {}, "passed": set(), "failed": set()}
+DEVICES_STAGE = 1
+"""The stage whose lesson teaches registering a device: the device fixtures need it."""
+# Each test of this run, for the guide: nodeid -> its record (points, hint, stage, outcome).
+_RUN: dict[str, dict[str, Any]] = {}
+_OUTCOME_RANK = {"not_run": 0, "passed": 1, "skipped": 2, "failed": 3, "error": 4}
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,6 +116,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="the hub's admin token (default: $HUB_ADMIN_TOKEN, else dev-admin-token)",
     )
+    group.addoption(
+        "--stage",
+        metavar="K",
+        default=None,
+        help="at the end, show stage K in full (all: every stage) instead of the stage "
+        "you are on; write --stage=K",
+    )
     parser.addini("hub_backend", "the default --backend of this starter", default="")
 
 
@@ -112,7 +131,22 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): how many points a contract test is worth")
     config.addinivalue_line("markers", "hint(text): what a student should check when it fails")
     config.addinivalue_line("markers", "stage(k): the stage of the project that this test checks")
-    _TALLY.update(points={}, passed=set(), failed=set())
+    shown_stage(config)  # refuse a bad --stage before anything runs
+    _RUN.clear()
+
+
+def shown_stage(config: pytest.Config) -> int | str | None:
+    """What --stage asks the guide to show in full: a stage number, "all", or None."""
+    value = (config.getoption("stage", None) or "").strip().lower()
+    if not value:
+        return None
+    if value == "all":
+        return "all"
+    if value.isdigit() and int(value) in STAGES:
+        return int(value)
+    raise pytest.UsageError(
+        f"--stage {value!r}: give a stage number ({', '.join(map(str, STAGES))}) or all"
+    )
 
 
 def backend_of(config: pytest.Config) -> str:
@@ -160,7 +194,7 @@ def stage_of(item: pytest.Item) -> int | None:
 
 
 def teaching_rank(item: pytest.Item) -> tuple[int, int, int]:
-    """Sort key of a contract test: its stage, its module's place in TEACHING_ORDER, public first."""
+    """Sort key of a contract test: its stage, its module's rank in TEACHING_ORDER, public first."""
     name = Path(item.path).stem.removeprefix("test_")
     hidden = name.startswith("hidden_")
     topic = name.removeprefix("hidden_")
@@ -212,35 +246,105 @@ def check_backend(backend: str) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
-    """Add the test's hint under its failure."""
+    """Skip a test that met an earlier stage's unwritten code; add the hint under a failure."""
     report = yield
+    if report.failed and report.when == "call" and call.excinfo is not None:
+        reason = blocked_by_earlier_stage(item, call.excinfo.value)
+        if reason is not None:
+            report.outcome = "skipped"
+            report.longrepr = (__file__, _SKIP_LINE, f"Skipped: {reason}")
+            return report
+    if report.skipped and isinstance(report.longrepr, tuple) and _needs_stage(report.longrepr):
+        report.longrepr = (__file__, _SKIP_LINE, report.longrepr[2])  # one place: -ra folds them
     hint = item.get_closest_marker("hint")
     if report.failed and hint is not None and hint.args:
         report.sections.append(("hint", str(hint.args[0])))
     return report
 
 
+# skips for an earlier stage are reported at one place, so pytest -ra folds them into one line
+_SKIP_LINE = pytest_runtest_makereport.__code__.co_firstlineno
+
+
+def _needs_stage(longrepr: tuple[str, int, str]) -> bool:
+    """Whether a skip's reason is an earlier stage to finish (see needs_stage)."""
+    return str(longrepr[2]).removeprefix("Skipped: ").startswith("needs stage ")
+
+
+def needs_stage(stage: int, what: str) -> str:
+    """The reason of a skip: 'needs stage 1: ... — finish stage 1 first'."""
+    return f"needs stage {stage}: {what} — finish stage {stage} first"
+
+
+def blocked_by_earlier_stage(item: pytest.Item, error: BaseException) -> str | None:
+    """Why a failure is really an earlier stage's unwritten code, or None.
+
+    That is an AssertionError showing a ``501 not_implemented`` answer whose message names
+    a stage ("stage 2: write post_readings() ...") before the test's own stage.
+    """
+    test_stage = stage_of(item)
+    if test_stage is None or not isinstance(error, AssertionError):
+        return None
+    answer = hubguide.parse_answer(str(error))
+    if answer is None or answer.status != 501 or answer.code != "not_implemented":
+        return None
+    named = re.match(r"\s*stage (\d+)\b", answer.message or "")
+    if named is None or int(named[1]) >= test_stage:
+        return None
+    path = answer.path.split("?", 1)[0]
+    template = next((t for rx, t in _routes() if rx.match(path)), path)
+    return needs_stage(int(named[1]), f"{answer.method} {template} answered 501 not_implemented")
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Remember the points of each contract test and whether it passed."""
-    points = dict(report.user_properties).get("points")
-    if points is None:
+    """Fold the setup, call and teardown reports of each test into its record for the guide."""
+    properties = dict(report.user_properties)
+    record = _RUN.setdefault(report.nodeid, {
+        "nodeid": report.nodeid, "points": properties.get("points", 0),
+        "hint": properties.get("hint"), "stage": properties.get("stage"),
+        "stage_title": properties.get("stage_title"), "outcome": "not_run", "message": None,
+    })
+    if report.passed and report.when != "call":
         return
-    _TALLY["points"][report.nodeid] = points
-    if report.failed:
-        _TALLY["failed"].add(report.nodeid)
-    elif report.when == "call" and report.passed:
-        _TALLY["passed"].add(report.nodeid)
+    if report.skipped:
+        outcome = "skipped"
+    elif report.failed:
+        outcome = "failed" if report.when == "call" else "error"
+    else:
+        outcome = "passed"
+    if _OUTCOME_RANK[outcome] > _OUTCOME_RANK[record["outcome"]]:
+        record["outcome"], record["message"] = outcome, _message(report)
+    record["passed"] = record["outcome"] == "passed"
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    """Print the points earned, e.g. 'points: 57/60'."""
-    tally = _TALLY
-    if not tally["points"]:
-        return
-    total = sum(tally["points"].values())
-    earned = sum(tally["points"][n] for n in tally["passed"] - tally["failed"])
-    terminalreporter.write_sep("-", "contract points")
-    terminalreporter.write_line(f"points: {earned}/{total}")
+def _message(report: pytest.TestReport) -> str | None:
+    """The error's text (or a skip's reason) of one phase's report."""
+    if report.passed:
+        return None
+    if isinstance(report.longrepr, tuple):  # a skip: (path, line, reason)
+        return str(report.longrepr[2])
+    crash = getattr(report.longrepr, "reprcrash", None)
+    return crash.message if crash is not None else str(report.longrepr or "")
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Any:
+    """After pytest's own summary, print the guide: stage by stage, then what to do next."""
+    result = yield
+    contract = [r for r in _RUN.values() if r["stage"] is not None]
+    if not contract:
+        return result
+    guide = hubguide.Guide(hubguide.TestResult.from_record(r) for r in _RUN.values())
+    width = min(max(config.get_terminal_writer().fullwidth, 60), 100)
+    terminalreporter.write_sep("=", f"your hub (points: {guide.earned:g}/{guide.possible:g})")
+    markup = {"title": {"bold": True}, "pass": {"green": True}, "fail": {"red": True},
+              "next": {"bold": True, "cyan": True}, "got": {"yellow": True}}
+    lines = hubguide.render(guide, width=width, show=shown_stage(config),
+                            stage_command="python -m pytest --stage=K",
+                            all_command="--stage=all")
+    for line in lines:
+        terminalreporter.write_line(line.text, **markup.get(line.style, {}))
+    return result
 
 
 # --------------------------------------------------------------------------------------------
@@ -396,19 +500,51 @@ def create_device(
     return Device(id=created["id"], api_key=created["api_key"], name=name, kind=kind)
 
 
+def prerequisite_failed(
+    node: pytest.Item, error: AssertionError, stage: int, doing: str
+) -> NoReturn:
+    """Say that `doing` (a step of `stage`) failed before this test could start.
+
+    A test of a later stage is skipped, with a reason naming the stage to finish first; a
+    test of that same stage fails in one paragraph (its own stage is what is missing).
+    """
+    message = str(error)
+    answer = hubguide.parse_answer(message)
+    if answer is not None and message.startswith("expected status"):
+        what = f"{doing} answered {answer.status}" + (f" {answer.code}" if answer.code else "")
+        said = answer.summary()
+    else:
+        what = said = f"{doing} failed ({hubguide.what_happened(message)})"
+    test_stage = stage_of(node)
+    if test_stage is not None and test_stage > stage:
+        pytest.skip(needs_stage(stage, what))
+    pytest.fail(f"this test could not start: {said}\n\n{message}", pytrace=False)
+
+
 @pytest.fixture
 def device(
-    client: httpx.Client, admin_headers: dict[str, str], hub_app: Any
+    client: httpx.Client,
+    admin_headers: dict[str, str],
+    hub_app: Any,
+    request: pytest.FixtureRequest,
 ) -> Iterator[Callable[..., Device]]:
     """A factory: device(name=..., kind=...) creates a fresh device.
 
     Over HTTP the devices are deleted after the test, so a long-lived hub does not fill up;
-    in-process the whole database goes at the end of the run.
+    in-process the whole database goes at the end of the run. When registering fails, a test
+    of a stage after DEVICES_STAGE is skipped (see prerequisite_failed); a test of that stage
+    fails with the hub's answer, as it checks registering itself.
     """
     made: list[Device] = []
 
     def make(**fields: Any) -> Device:
-        made.append(create_device(client, admin_headers, **fields))
+        __tracebackhide__ = True
+        try:
+            made.append(create_device(client, admin_headers, **fields))
+        except AssertionError as error:
+            if (stage_of(request.node) or 0) <= DEVICES_STAGE:
+                raise
+            prerequisite_failed(request.node, error, DEVICES_STAGE, "registering a device")
         return made[-1]
 
     yield make
@@ -418,14 +554,34 @@ def device(
 
 
 @pytest.fixture(scope="session")
-def shared_device(
+def shared_device_or_error(
     client: httpx.Client, admin_headers: dict[str, str], hub_app: Any
-) -> Iterator[Device]:
-    """One device for tests whose requests are all refused, so they store nothing in it."""
-    made = create_device(client, admin_headers, device_id=new_device_id("shared"))
+) -> Iterator[Device | AssertionError]:
+    """The one shared device of the run, or why it could not be registered.
+
+    The error is returned, not raised: pytest would replay a raised error to every test
+    that asks, whatever its stage; `shared_device` decides per test what it means.
+    """
+    try:
+        made = create_device(client, admin_headers, device_id=new_device_id("shared"))
+    except AssertionError as error:
+        yield error
+        return
     yield made
     if hub_app is None:
         client.delete(made.url, headers=admin_headers)
+
+
+@pytest.fixture
+def shared_device(
+    shared_device_or_error: Device | AssertionError, request: pytest.FixtureRequest
+) -> Device:
+    """One device for tests whose requests are all refused, so they store nothing in it."""
+    if isinstance(shared_device_or_error, AssertionError):
+        prerequisite_failed(
+            request.node, shared_device_or_error, DEVICES_STAGE, "registering a device"
+        )
+    return shared_device_or_error
 
 
 # --------------------------------------------------------------------------------------------

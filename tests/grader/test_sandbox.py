@@ -61,7 +61,7 @@ class TestPlugin:
         assert records["test_passes"] | {"duration": 0} == {
             "nodeid": "test_tiny.py::test_passes", "path": "test_tiny.py", "points": 3.0,
             "hint": "check the sum", "outcome": "passed", "passed": True, "duration": 0,
-            "message": None}
+            "message": None, "stage": None, "stage_title": None}
         assert records["test_fails"]["outcome"] == "failed"
         assert "two times two" in records["test_fails"]["message"]
         assert records["test_skips"]["outcome"] == "skipped"
