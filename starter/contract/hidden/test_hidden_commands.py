@@ -117,7 +117,7 @@ def test_unicode_command_value(client, admin_headers, device):
     assert command["value"] == "Grüße 👋" * 32
 
 
-@pytest.mark.stage(4)
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("Commands of an unknown device are 404 for queuing (with the token) and polling.")
 def test_unknown_device_commands_are_404(client, admin_headers):

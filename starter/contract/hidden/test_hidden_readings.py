@@ -20,7 +20,7 @@ def stored(client, device):
     return expect(client.get(f"{device.url}/readings", params={"limit": 1000}), 200)["readings"]
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Validate the whole batch before writing: the last of 500 readings being invalid must "
@@ -34,7 +34,7 @@ def test_batch_invalid_at_the_last_index_stores_nothing(client, device):
     assert stored(client, made) == []
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Check every rule per reading in a batch (future recorded_at too), and roll back the "
@@ -52,7 +52,7 @@ def test_batch_with_a_far_future_reading_stores_nothing(client, device):
     assert stored(client, made) == []
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "Two readings with the same seq in one batch are refused (400) with the index of the "
@@ -70,7 +70,7 @@ def test_batch_with_a_repeated_seq_is_400(client, device):
     assert stored(client, made) == []
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "A batch mixing new and replayed seq answers 201 with created and replayed counted; the "
@@ -91,7 +91,7 @@ def test_batch_mixing_new_and_replayed_seq(client, device):
     assert sorted(r["seq"] for r in stored(client, made)) == [1, 2, 3]
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint("A batch in which every seq was stored already answers 200 with created 0.")
 def test_batch_of_replays_only_answers_200(client, device):
@@ -103,7 +103,7 @@ def test_batch_of_replays_only_answers_200(client, device):
     assert len(stored(client, made)) == 3
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A replay answers with the reading as FIRST stored: do not overwrite it with the "
@@ -139,7 +139,7 @@ def test_seq_bounds(client, device):
     )
 
 
-@pytest.mark.stage(5)
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "1e400 overflows a float to Infinity when parsed: check the value is finite after "
@@ -152,7 +152,7 @@ def test_overflowing_float_is_400(client, shared_device, number):
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
-@pytest.mark.stage(5)
+@pytest.mark.stage(2)
 @pytest.mark.points(2)
 @pytest.mark.hint(
     "A huge integer (400 digits) is valid JSON but no float can hold it: refuse it with 400 "
@@ -164,7 +164,7 @@ def test_huge_integer_value_is_400(client, shared_device):
     assert_error(post_raw(client, f"{made.url}/readings", body, headers=made.headers), 400, INVALID)
 
 
-@pytest.mark.stage(5)
+@pytest.mark.stage(2)
 @pytest.mark.points(1)
 @pytest.mark.hint("A huge integer seq (400 digits) is 400, not a database overflow.")
 def test_huge_integer_seq_is_400(client, shared_device):

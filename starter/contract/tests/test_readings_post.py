@@ -251,7 +251,7 @@ def test_post_to_an_unknown_device_is_404(client):
     assert_error(client.post(url, json={"sensor": "t", "value": 1}), 404, "not_found")
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "The same (device, seq) is stored once: when it comes again answer 200 (not 201) with the "
@@ -296,7 +296,7 @@ def test_batch_is_stored_in_order(client, device):
     assert [r["seq"] for r in body["readings"]] == [0, 1, 2, 3, 4]
 
 
-@pytest.mark.stage(2)
+@pytest.mark.stage(3)
 @pytest.mark.points(3)
 @pytest.mark.hint(
     "A batch is all or nothing: validate every reading before storing any; on an invalid one "
