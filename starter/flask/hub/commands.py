@@ -13,10 +13,10 @@ from typing import Any
 from flask import Blueprint
 from sqlalchemy import select
 
-from .auth import DeviceKey, admin_required, device_key_required, get_device_or_404, mark_seen
+from .auth import admin_required, device_key_required
 from .db import db, utcnow
 from .errors import APIError
-from .models import Command
+from .models import Command, Device, get_device_or_404
 from .schemas import (
     MAX_SEQ,
     CommandAck,
@@ -33,8 +33,11 @@ bp = Blueprint("commands", __name__, url_prefix="/api/v1/devices/<slug:device_id
 @bp.post("")
 @admin_required
 def queue_command(device_id: str) -> tuple[dict[str, Any], int]:
-    """Queue a command for a device: 201, status ``pending``."""
-    ### BEGIN SOLUTION
+    """Queue a command for a device (404 if there is none): 201 with the command, ``pending``.
+
+    The body is a ``CommandCreate`` (``{"name": "led", "value": "on"}``).
+    """
+    ### BEGIN SOLUTION (stage 4)
     device = get_device_or_404(device_id)
     data = validate(CommandCreate, read_json())
     command = Command(device_id=device.id, name=data.name, value=data.value, status="pending")
@@ -46,15 +49,20 @@ def queue_command(device_id: str) -> tuple[dict[str, Any], int]:
 
 @bp.get("")
 @device_key_required
-def poll_commands(device: DeviceKey) -> dict[str, Any]:
-    """List the device's commands (pending ones by default), oldest first."""
-    ### BEGIN SOLUTION
+def poll_commands(device: Device) -> dict[str, Any]:
+    """Answer ``{"commands": [...]}``: the device's commands, oldest first.
+
+    ``query_args(CommandQuery)`` reads ``?status=``: ``pending`` (the default), ``done``,
+    ``failed``, or ``all`` for every command. Polling counts as the device being seen: set
+    its ``last_seen_at`` and commit.
+    """
+    ### BEGIN SOLUTION (stage 4)
     args = query_args(CommandQuery)
     query = select(Command).where(Command.device_id == device.id).order_by(Command.id)
     if args.status != "all":
         query = query.where(Command.status == args.status)
     commands = [command.to_dict() for command in db.session.scalars(query)]
-    mark_seen(device, utcnow())
+    device.last_seen_at = utcnow()
     db.session.commit()
     return {"commands": commands}
     ### END SOLUTION
@@ -62,17 +70,20 @@ def poll_commands(device: DeviceKey) -> dict[str, Any]:
 
 @bp.post(f"/<int(min=1, max={MAX_SEQ}):command_id>/ack")
 @device_key_required
-def ack_command(device: DeviceKey, command_id: int) -> dict[str, Any]:
-    """Record that the device carried out a command (``done``) or could not (``failed``)."""
-    ### BEGIN SOLUTION
-    command = db.session.get(Command, command_id)
-    if command is None or command.device_id != device.id:
-        raise APIError(404, "not_found", f"Device {device.id!r} has no command {command_id}.")
+def ack_command(device: Device, command_id: int) -> dict[str, Any]:
+    """Record that the device carried out a command (``done``) or could not (``failed``).
+
+    Another device's command is 404, like one that does not exist (``db.one_or_404``). The
+    body is a ``CommandAck``. A command acknowledged already is 409 ``conflict``; otherwise
+    set its status, detail and ``acked_at``, commit, and answer 200 with the command.
+    """
+    ### BEGIN SOLUTION (stage 4)
+    query = select(Command).where(Command.id == command_id, Command.device_id == device.id)
+    command = db.one_or_404(query, description=f"Device {device.id!r} has no command {command_id}.")
     data = validate(CommandAck, read_json())
     if command.status != "pending":
-        raise APIError(
-            409, "conflict", f"Command {command_id} was acknowledged already ({command.status})."
-        )
+        message = f"Command {command_id} was acknowledged already ({command.status})."
+        raise APIError(409, "conflict", message)
     command.status, command.detail, command.acked_at = data.status, data.detail, utcnow()
     db.session.commit()
     return command.to_dict()

@@ -3,62 +3,62 @@
 Registering a device is the only time its API key is shown; the database keeps its hash
 (see ``auth.py``). Deleting a device deletes its readings and commands with it: the foreign
 keys say ``ON DELETE CASCADE``, so the database does it in the same statement.
+
+``create_device`` and ``get_device`` are written for you: read them first, they show the
+shape of a view (validate the body, answer 201 with a ``Location``; load a row or 404).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, url_for
+from flask import Blueprint, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .auth import admin_required, generate_key, get_device_or_404, hash_key
+from .auth import admin_required, generate_key, hash_key
 from .db import db
 from .errors import APIError
-from .models import Device
+from .models import Device, get_device_or_404
 from .schemas import DeviceCreate, read_json, validate
 
 bp = Blueprint("devices", __name__, url_prefix="/api/v1/devices")
 
 
 def register_device(data: DeviceCreate) -> tuple[Device, str]:
-    """Store a new device and return it with its key; raise 409 when the id is taken."""
-    ### BEGIN SOLUTION
-    if db.session.get(Device, data.id) is not None:
-        raise conflict(data.id)
+    """Store a new device; return it with its API key. An id that is taken is 409 ``conflict``.
+
+    Make a key with ``generate_key()`` and store only ``hash_key(key)`` as the device's
+    ``key_hash``. Add the device to the session and commit: the database refuses a second
+    device with the same id (its primary key) with an ``IntegrityError``; roll back and
+    raise the 409 then.
+    """
+    ### BEGIN SOLUTION (stage 1)
     key = generate_key()
     device = Device(id=data.id, name=data.name, kind=data.kind, key_hash=hash_key(key))
     db.session.add(device)
     try:
         db.session.commit()
-    except IntegrityError:  # another request registered the same id a moment ago
+    except IntegrityError:  # the primary key refuses a second device with this id
         db.session.rollback()
-        raise conflict(data.id) from None
+        raise APIError(409, "conflict", f"A device with id {data.id!r} exists already.") from None
     return device, key
     ### END SOLUTION
-
-
-def conflict(device_id: str) -> APIError:
-    """Build the 409 for an id that is taken."""
-    return APIError(409, "conflict", f"A device with id {device_id!r} exists already.")
 
 
 @bp.post("")
 @admin_required
 def create_device() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Register a device: 201, its URL in Location, and its key (shown only now)."""
-    ### BEGIN SOLUTION
     device, key = register_device(validate(DeviceCreate, read_json()))
     location = url_for("devices.get_device", device_id=device.id)
     return {**device.to_dict(), "api_key": key}, 201, {"Location": location}
-    ### END SOLUTION
 
 
 @bp.get("")
 def list_devices() -> dict[str, Any]:
-    """List every device, ordered by id."""
-    ### BEGIN SOLUTION
+    """Answer ``{"devices": [...]}``: every device (``to_dict()``, never a key), ordered by id."""
+    ### BEGIN SOLUTION (stage 1)
     devices = db.session.scalars(select(Device).order_by(Device.id))
     return {"devices": [device.to_dict() for device in devices]}
     ### END SOLUTION
@@ -67,17 +67,19 @@ def list_devices() -> dict[str, Any]:
 @bp.get("/<slug:device_id>")
 def get_device(device_id: str) -> dict[str, Any]:
     """Show one device (never its key)."""
-    ### BEGIN SOLUTION
     return get_device_or_404(device_id).to_dict()
-    ### END SOLUTION
 
 
 @bp.delete("/<slug:device_id>")
 @admin_required
-def delete_device(device_id: str) -> Response:
-    """Delete a device with its readings and commands: 204, no body."""
-    ### BEGIN SOLUTION
+def delete_device(device_id: str) -> tuple[str, int]:
+    """Delete a device (404 if there is none): answer 204 with an empty body.
+
+    ``db.session.delete(...)`` then commit; the database deletes its readings and
+    commands with it.
+    """
+    ### BEGIN SOLUTION (stage 1)
     db.session.delete(get_device_or_404(device_id))
     db.session.commit()
-    return Response(status=204)
+    return "", 204
     ### END SOLUTION

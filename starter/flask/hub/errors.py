@@ -4,10 +4,11 @@
 
     {"error": {"code": "validation_error", "message": "...", "details": {...}}}
 
-Our own code raises :class:`APIError` (``raise APIError(404, "not_found", "...")``). Errors
-that Flask raises itself (an unknown path, a wrong method, a body that is too large) are
-``werkzeug.exceptions.HTTPException``; a handler wraps them in the same envelope, so a
-client never has to parse an HTML error page.
+Our own code raises :class:`APIError` (``raise APIError(409, "conflict", "...")``). Errors
+that Flask raises itself (an unknown path, a wrong method, ``db.get_or_404`` finding
+nothing, a body that is too large) are ``werkzeug.exceptions.HTTPException``; Flask answers
+those with an HTML page unless a handler turns them into the same envelope, which is what
+:func:`handle_http_exception` is for.
 """
 
 from __future__ import annotations
@@ -29,13 +30,6 @@ CODES = {
     429: "rate_limited",
 }
 """The envelope's ``code`` for each status, when Flask raises the error itself."""
-
-MESSAGES = {
-    404: "There is nothing at this URL. Check the path against the API (it starts with /api/v1).",
-    405: "This URL does not accept that method; the Allow header lists the ones it does.",
-    413: "The request body is too large.",
-}
-"""Friendlier messages than Werkzeug's for the errors clients meet most."""
 
 
 class APIError(Exception):
@@ -74,12 +68,20 @@ def handle_api_error(error: APIError) -> Response:
 
 
 def handle_http_exception(error: HTTPException) -> Response:
-    """Answer an error raised by Flask or Werkzeug (404, 405, 413, ...) with the envelope."""
+    """Answer an error that Flask or Werkzeug raised (404, 405, ...) with the envelope.
+
+    ``error.code`` is the status (404), ``error.description`` says what went wrong, and
+    ``CODES`` gives the envelope's code (``not_found``); :func:`error_response` builds the
+    answer. Keep the headers the error carries (``error.get_headers()``: a 405 lists the
+    methods the URL accepts in ``Allow``), but not its ``Content-Type``: the answer is JSON
+    now, not HTML.
+    """
+    ### BEGIN SOLUTION (stage 1)
     status = error.code or 500
-    code = CODES.get(status, "internal_error" if status >= 500 else "bad_request")
-    message = MESSAGES.get(status) or error.description or error.name
-    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-    return error_response(status, code, message, None, headers)
+    code = CODES.get(status, "bad_request")
+    headers = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    return error_response(status, code, str(error.description), headers=headers)
+    ### END SOLUTION
 
 
 def handle_not_implemented(error: NotImplementedError) -> Response:

@@ -9,5 +9,11 @@ bp = Blueprint("health", __name__, url_prefix="/api/v1")
 
 @bp.get("/health")
 def health() -> dict[str, str]:
-    """Answer that the hub is up; monitoring and the grader call this first."""
+    """Answer ``{"status": "ok", "framework": "flask"}``: the hub is up.
+
+    Monitoring and the grader call this first. A view that returns a dictionary is enough:
+    Flask turns it into a JSON answer with status 200.
+    """
+    ### BEGIN SOLUTION (stage 1)
     return {"status": "ok", "framework": "flask"}
+    ### END SOLUTION

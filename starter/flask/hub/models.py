@@ -3,7 +3,8 @@
 Written in SQLAlchemy 2.0 style: ``Mapped[...]`` annotations say the Python type (and
 whether a column may be NULL); ``mapped_column`` adds what the database needs to know.
 
-The indexes follow the queries the API makes:
+The indexes follow the queries the API makes; they are what keeps the plain queries of the
+views fast with a million readings:
 
 - ``devices.key_hash`` (unique): finding the device a key belongs to.
 - ``readings (device_id, sensor, recorded_at, id, value)``: a sensor's readings in a time
@@ -15,6 +16,9 @@ The indexes follow the queries the API makes:
 - ``readings (device_id, seq)`` (unique): a retried reading is stored once, even when two
   copies arrive at the same moment; the database, not our code, has the last word.
 - ``commands (device_id, status)``: a device polling its pending commands.
+
+:func:`get_device_or_404` is the one query every part of the hub needs: the device a URL
+names, or a 404.
 """
 
 from __future__ import annotations
@@ -128,6 +132,15 @@ class Command(db.Model):
             "created_at": isoformat(self.created_at),
             "acked_at": isoformat(self.acked_at),
         }
+
+
+def get_device_or_404(device_id: str) -> Device:
+    """Load the device with this id, or stop the request with 404 ``not_found``.
+
+    ``db.get_or_404`` is Flask-SQLAlchemy's ``db.session.get`` that raises Werkzeug's
+    ``NotFound`` (with our description) when there is no such row.
+    """
+    return db.get_or_404(Device, device_id, description=f"There is no device {device_id!r}.")
 
 
 def isoformat(moment: datetime | None) -> str | None:
