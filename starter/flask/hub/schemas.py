@@ -90,8 +90,9 @@ def read_json() -> Any:
     says whether it is) is 415 ``unsupported_media_type``. Decode the bytes of the body
     (``request.get_data()``) as UTF-8 text and parse it with ``json.loads``; a ``ValueError``
     means the body is not JSON (``UnicodeDecodeError`` for bytes that are not UTF-8,
-    ``json.JSONDecodeError`` for broken JSON; both are ValueErrors): 400 ``malformed_json``. Any JSON value may
-    come back (a list, a number, ``None``...): the pydantic models say which are allowed.
+    ``json.JSONDecodeError`` for broken JSON; both are ValueErrors): 400 ``malformed_json``.
+    Any JSON value may come back (a list, a number, ``None``...): the pydantic models say
+    which are allowed.
     """
     ### BEGIN SOLUTION (stage 5, addition) refuse JSON nested too deeply before parsing it
     refuse_hostile_json(request.get_data())
