@@ -25,7 +25,8 @@ stripped form is the TODO comment alone (the text after the parenthesis says wha
 
 `strip_source(..., through=K)` keeps the blocks of stages 1..K (only their marker lines go):
 that is a checkpoint, the starter as it looks once stage K is done. Blocks without a stage
-are always stripped.
+are always stripped. The lines that name a listing's section for the course site
+(`# --8<-- [start:name]`, `# --8<-- [end:name]`) go too: they are for the lessons.
 
 Unbalanced or nested markers, a BEGIN line whose parenthesis is not `(stage N)` or
 `(stage N, addition)`, markers outside a function body, and markers in files that are not
@@ -52,6 +53,9 @@ __all__ = [
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 _MARKER = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>### (?:BEGIN|END) SOLUTION)\b(?P<rest>.*)$")
+# A named section for the course site's listings (pymdownx.snippets): lesson plumbing, so a
+# stripped file or a checkpoint leaves these lines out.
+_SNIPPET = re.compile(r"^[ \t]*# --8<-- \[(?:start|end):[\w-]+\][ \t]*\n?$")
 _STAGE = re.compile(r"^\(stage (?P<stage>[1-9][0-9]?)(?P<addition>, addition)?\)(?P<text>.*)$")
 
 
@@ -158,7 +162,7 @@ def strip_source(
             out.extend(_placeholder(block, function[1], where, whole=whole))
         previous = block.end
     out.extend(lines[previous:])
-    result = "".join(out)
+    result = "".join(line for line in out if not _SNIPPET.match(line))
     _parse_stripped(result, path)
     return result
 
@@ -194,7 +198,7 @@ def _enclosing_functions(
     ]
     names = []
     for block in blocks:
-        holders = [span for span in spans if span[0] < block.begin and block.end - 1 <= span[1]]
+        holders = [span for span in spans if span[0] < block.begin <= span[1]]
         if not holders or block.end - block.begin < 2:
             raise MarkerError(
                 f"{path}:{block.begin}: solution markers must sit inside a function body, "

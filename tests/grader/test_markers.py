@@ -147,3 +147,12 @@ def test_a_begin_line_with_a_bad_stage_is_refused(rest: str) -> None:
     text = f"def f():\n    ### BEGIN SOLUTION {rest}\n    return 1\n    ### END SOLUTION\n"
     with pytest.raises(MarkerError, match="hub.py:2: write `### BEGIN SOLUTION`"):
         strip_source(text, path="hub.py")
+
+
+def test_snippet_section_lines_for_the_site_are_left_out() -> None:
+    text = (
+        "def f():\n    ### BEGIN SOLUTION (stage 1)\n    # --8<-- [start:answer]\n"
+        "    return 42\n    # --8<-- [end:answer]\n    ### END SOLUTION\n"
+    )
+    assert strip_source(text, through=1) == "def f():\n    return 42\n"
+    assert "--8<--" not in strip_source(text)
