@@ -84,7 +84,7 @@ def sample_results() -> dict[str, dict]:
         for s, k, b, rps, base in [
             ("baseline", "single", 1, 2000.0, 2000.0),
             ("flask", "single", 1, 1200.0, 2000.0),
-            ("django", "single", 1, 800.0, 2000.0),
+            ("django", "single", 1, 700.0, 2000.0),
             ("baseline", "batch", 100, 400.0, 400.0),
             ("flask", "batch", 100, 100.0, 400.0),
             ("django", "batch", 100, 40.0, 400.0),
@@ -135,8 +135,9 @@ def test_ingestion_table_shows_each_server_and_its_ratio():
 
 def test_targets_say_which_were_reached():
     checks = {target: reached for target, _, reached in report.target_checks(sample_results())}
-    assert checks["flask: ≥ 0.5 × baseline single-POST throughput"] is True
-    assert checks["django: ≥ 0.5 × baseline single-POST throughput"] is False
+    assert checks["flask: ≥ 0.4 × baseline single-POST throughput"] is True
+    assert checks["django: ≥ 0.4 × baseline single-POST throughput"] is False
+    assert checks["flask: latest per sensor over the stored readings < 100 ms"] is True
     assert checks["flask: batch ingestion > 5,000 readings/s"] is True
     assert checks["django: batch ingestion > 5,000 readings/s"] is False
     assert checks["flask: stats over the stored readings < 100 ms"] is True
