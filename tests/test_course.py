@@ -121,3 +121,16 @@ def test_a_notebook_defaults_to_its_folder_under_notebooks(tmp_path: Path) -> No
     blink = course.get("blink")
     assert blink.source == tmp_path / "notebooks" / "blink"
     assert blink.contract is None and blink.points is None
+
+
+def test_the_stage_table_of_the_contract_page_matches_the_suite(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "tests"))
+    from checkpoint_matrix import collect, stage_rows
+
+    records = collect("flask", REPO / "starter" / "contract", tmp_path / "records.json")
+    page = (REPO / "lessons" / "contract.md").read_text(encoding="utf-8")
+    table = re.findall(r"^\| (\d) \| \*\*[^|]+\*\* \| (\d+) \| (\d+) \| (\d+) \|$", page, re.M)
+    assert [tuple(map(int, row)) for row in table] == stage_rows(records), (
+        "update the stage table in lessons/contract.md: (stage, public, hidden, points) = "
+        f"{stage_rows(records)}"
+    )
