@@ -69,7 +69,7 @@ def test_project_stages_are_the_contract_stages_and_each_is_taught(assignment) -
             f"{stage.lesson.name} has no heading '{stage.section}' (course.toml names it as "
             f"where stage {stage.number} of {assignment.name} is taught)"
         )
-    assert assignment.stage_references()[1].startswith("'Project: the hub in")
+    assert assignment.stage_references()[1].startswith("'Project: ")
 
 
 def test_stages_are_checked(tmp_path: Path) -> None:

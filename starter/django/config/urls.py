@@ -15,7 +15,8 @@ urlpatterns = [
     path("api/v1/", include("hub.urls")),
     path("admin", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
-    # Last: any other path is a JSON 404, even with DEBUG on (no HTML debug page).
+    # Last: any other path is a 404 from a DRF view, so it is answered like every other error
+    # of the API (hub.exceptions), even with DEBUG on (no HTML debug page).
     re_path(r"", errors.unknown_path),
 ]
 

@@ -78,6 +78,7 @@ class ReadingAdmin(admin.ModelAdmin):
     """Readings: filter by sensor and device, browse by date."""
 
     list_display = ["id", "device", "sensor", "value", "unit", "recorded_at", "seq"]
+    ordering = ["-recorded_at", "-id"]
     list_filter = ["sensor", "device"]
     search_fields = ["device__id", "sensor"]
     date_hierarchy = "recorded_at"

@@ -1,10 +1,17 @@
 """Who is calling: a device with its key (`X-API-Key`), or the admin (`Authorization: Bearer`).
 
-Authentication classes find out who the caller is; permission classes then decide. The
-order the contract fixes for device endpoints falls out of that split:
+Authentication classes find out who the caller is; permission classes then decide. DRF calls
+`authenticate(request)` of the view's authentication class (hub.views.HubView picks it by
+method), which answers in one of three ways:
 
-1. DeviceKeyAuthentication looks up the device in the path: unknown → 404.
-2. No key → not authenticated → 401 (IsDevice); a key no device has → 401.
+- a pair `(user, auth)`: DRF stores them as `request.user` and `request.auth`;
+- `None`: no credentials were sent; the permission class then answers 401;
+- an exception: `AuthenticationFailed` for wrong credentials (401), `NotFound` (404), ...
+
+The order the contract fixes for device endpoints falls out of that split:
+
+1. DeviceKeyAuthentication looks up the device in the path first: unknown → 404.
+2. No key → None → IsDevice refuses → 401; a key no device has → AuthenticationFailed → 401.
 3. Another device's key → authenticated as that device, but IsDevice refuses → 403.
 """
 
@@ -13,6 +20,7 @@ from __future__ import annotations
 import hmac
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
@@ -22,7 +30,7 @@ from .models import Device, hash_key
 
 
 class DevicePrincipal:
-    """The caller, authenticated as a device (DRF's `request.user`)."""
+    """The caller, authenticated as a device (`request.user`; the device is `request.auth`)."""
 
     is_authenticated = True
 
@@ -42,40 +50,30 @@ class AdminPrincipal:
         return "admin"
 
 
-def path_and_key_devices(request: Request, api_key: str) -> tuple[Device, Device | None]:
-    """The device named by the URL (or 404) and the device `api_key` belongs to, if any.
-
-    A device sending its own key (nearly every request) costs one query: the key's owner,
-    found by the key's hash, is the path's device. Otherwise the path's device is looked
-    up by id too.
-    """
-    device_id = request.parser_context["kwargs"]["device_id"]
-    owner = None
-    if api_key:
-        owner = next(iter(Device.objects.filter(api_key_hash=hash_key(api_key)).order_by()), None)
-    if owner is not None and owner.pk == device_id:
-        return owner, owner
-    try:
-        return Device.objects.get(pk=device_id), owner
-    except Device.DoesNotExist:
-        raise exceptions.NotFound(f"There is no device {device_id!r}.") from None
-
-
 class DeviceKeyAuthentication(BaseAuthentication):
-    """`X-API-Key: <key>`: the key of the device in the path (or of another device)."""
+    """`X-API-Key: <key>`: the key of the device in the path (or of another device).
 
-    header = "HTTP_X_API_KEY"
+    Only a hash of each key is stored (hub.models.hash_key): a key is found by its hash, and
+    compared with the path's device in constant time (`Device.has_api_key`).
+    """
 
     def authenticate(self, request: Request) -> tuple[DevicePrincipal, Device] | None:
-        """Return (principal, device the key belongs to); None without a key; 401 if unknown."""
-        api_key = request.META.get(self.header, "")
-        device, owner = path_and_key_devices(request, api_key)
-        request.path_device = device
+        """Return (principal, the device the key belongs to); None without a key.
+
+        404 when the path names no device (checked first), 401 for a key no device has.
+        """
+        ### BEGIN SOLUTION (stage 2)
+        device = get_object_or_404(Device, pk=request.resolver_match.kwargs["device_id"])
+        api_key = request.META.get("HTTP_X_API_KEY")
         if not api_key:
             return None
+        if device.has_api_key(api_key):
+            return DevicePrincipal(device), device
+        owner = Device.objects.filter(api_key_hash=hash_key(api_key)).first()
         if owner is None:
             raise exceptions.AuthenticationFailed("This X-API-Key belongs to no device.")
         return DevicePrincipal(owner), owner
+        ### END SOLUTION
 
     def authenticate_header(self, request: Request) -> str:
         """The WWW-Authenticate header of a 401: which header to send."""
@@ -86,16 +84,17 @@ class AdminTokenAuthentication(BaseAuthentication):
     """`Authorization: Bearer <HUB_ADMIN_TOKEN>`, compared in constant time."""
 
     def authenticate(self, request: Request) -> tuple[AdminPrincipal, None] | None:
-        """Return the admin principal; None without a token; 401 for a wrong one."""
-        header = request.META.get("HTTP_AUTHORIZATION", "")
+        """Return the admin principal; None without an Authorization header; 401 for a wrong one."""
+        ### BEGIN SOLUTION (stage 1)
+        header = request.META.get("HTTP_AUTHORIZATION")
         if not header:
             return None
         scheme, _, token = header.partition(" ")
-        expected = settings.HUB_ADMIN_TOKEN.encode("utf-8")
-        given = token.strip().encode("utf-8", "surrogateescape")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given, expected):
+        expected = settings.HUB_ADMIN_TOKEN
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), expected.encode()):
             raise exceptions.AuthenticationFailed("The admin token is wrong.")
         return AdminPrincipal(), None
+        ### END SOLUTION
 
     def authenticate_header(self, request: Request) -> str:
         """The WWW-Authenticate header of a 401."""
@@ -110,8 +109,8 @@ class IsDevice(BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         """401 without a device key, 403 with another device's key."""
         if not isinstance(request.user, DevicePrincipal):
-            return False  # DRF turns this into 401 NotAuthenticated
-        if request.user.device.pk != request.path_device.pk:
+            return False  # HubView.permission_denied turns this into 401 NotAuthenticated
+        if request.auth.pk != view.kwargs["device_id"]:
             raise exceptions.PermissionDenied("This key belongs to another device.")
         return True
 

@@ -9,12 +9,15 @@
     ├── NotFound                          404     not_found
     ├── MethodNotAllowed                  405     method_not_allowed
     ├── Conflict (ours)                   409     conflict
-    ├── PayloadTooLarge (ours)            413     payload_too_large
     ├── UnsupportedMediaType              415     unsupported_media_type
     └── Throttled                         429     rate_limited
 
-`envelope_exception_handler` is DRF's EXCEPTION_HANDLER; the `bad_request`, `page_not_found`,
-... functions are Django's handler400/403/404/500 (config.urls), for errors outside DRF's views.
+(413 payload_too_large comes from hub.middleware, before any view runs.)
+
+`envelope_exception_handler` is DRF's EXCEPTION_HANDLER: every exception raised in a view,
+its authentication or its permissions goes through it. `unknown_path` is the view behind
+every path the hub does not have. The `bad_request`, `page_not_found`, ... functions are
+Django's handler400/403/404/500 (config.urls), for the rare errors outside DRF's views.
 """
 
 from __future__ import annotations
@@ -23,12 +26,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+from rest_framework.views import exception_handler
 
 CODE_BY_STATUS = {
     400: "validation_error",
@@ -41,6 +44,7 @@ CODE_BY_STATUS = {
     415: "unsupported_media_type",
     429: "rate_limited",
 }
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class Conflict(exceptions.APIException):
@@ -49,24 +53,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This conflicts with what the hub has stored."
     default_code = "conflict"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    """413: the body is larger than HUB_MAX_BODY_BYTES."""
-
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
-
-
-def invalid(
-    loc: list[str | int], msg: str, *, index: int | None = None
-) -> exceptions.ValidationError:
-    """A validation error about one place in the input; `index` names a batch's reading."""
-    error = exceptions.ValidationError(msg)
-    error.detail = {"fields": [{"loc": loc, "msg": msg}]}  # as is: DRF would stringify the ints
-    error.index = index
-    return error
 
 
 def envelope(code: str, message: str, details: Any = None) -> dict:
@@ -83,11 +69,12 @@ def error_response(
 
 
 def field_errors(detail: Any, loc: tuple = ()) -> Iterator[dict]:
-    """Flatten DRF's nested error detail into `{"loc": [...], "msg": ...}` items."""
+    """Flatten DRF's nested error detail into `{"loc": [...], "msg": ...}` items.
+
+    `{"readings": [{}, {"value": ["Not a number."]}]}` (a batch whose second reading is
+    wrong) becomes `{"loc": ["readings", 1, "value"], "msg": "Not a number."}`.
+    """
     if isinstance(detail, dict):
-        if isinstance(detail.get("fields"), list):  # already in our shape (see `invalid`)
-            yield from detail["fields"]
-            return
         for key, value in detail.items():
             yield from field_errors(value, loc if key == "non_field_errors" else (*loc, key))
     elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
@@ -101,64 +88,66 @@ def field_errors(detail: Any, loc: tuple = ()) -> Iterator[dict]:
         yield {"loc": list(loc), "msg": str(detail)}
 
 
-def validation_envelope(exc: exceptions.ValidationError) -> dict:
-    """The envelope of a validation error: each field's problem, and the batch index if any."""
-    fields = list(field_errors(exc.detail))
-    details: dict[str, Any] = {"fields": fields}
-    if getattr(exc, "index", None) is not None:
-        details["index"] = exc.index
-    first = fields[0] if fields else {"loc": [], "msg": "invalid input"}
-    where = ".".join(str(part) for part in first["loc"]) or "body"
-    prefix = f"Reading {exc.index}: " if details.get("index") is not None else ""
-    return envelope("validation_error", f"{prefix}{where}: {first['msg']}", details)
-
-
-def as_api_exception(exc: Exception) -> exceptions.APIException | None:
-    """Translate Django's own exceptions into DRF's; None for anything unexpected."""
-    if isinstance(exc, exceptions.APIException):
-        return exc
-    if isinstance(exc, Http404):
-        return exceptions.NotFound(str(exc) or None)
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or None)
-    if isinstance(exc, RequestDataTooBig):
-        return PayloadTooLarge()
+def batch_index(fields: list[dict]) -> int | None:
+    """The position of the first refused reading of a batch (`loc` = ["readings", i, ...])."""
+    for field in fields:
+        loc = field["loc"]
+        if len(loc) > 1 and loc[0] == "readings" and isinstance(loc[1], int):
+            return loc[1]
     return None
 
 
+def validation_body(exc: exceptions.ValidationError) -> dict:
+    """The envelope of a validation error: each field's problem, and the batch index if any."""
+    fields = list(field_errors(exc.detail))
+    details: dict[str, Any] = {"fields": fields}
+    index = batch_index(fields)
+    if index is not None:
+        details["index"] = index
+    first = fields[0] if fields else {"loc": [], "msg": "invalid input"}
+    where = ".".join(str(part) for part in first["loc"]) or "body"
+    prefix = f"Reading {index}: " if index is not None else ""
+    return envelope("validation_error", f"{prefix}{where}: {first['msg']}", details)
+
+
+def error_body(exc: Exception) -> dict:
+    """The contract's envelope for an exception DRF answers (an APIException, Http404, ...)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, exceptions.ValidationError):
+        return validation_body(exc)
+    if isinstance(exc, exceptions.ParseError):
+        return envelope("malformed_json", str(exc.detail))
+    return envelope(CODE_BY_STATUS.get(exc.status_code, "validation_error"), str(exc.detail))
+
+
 def envelope_exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: answer any error in the envelope; None lets a 500 through."""
-    if isinstance(exc, NotImplementedError):  # a released starter, before the student's work
+    """DRF's EXCEPTION_HANDLER (settings.REST_FRAMEWORK): the answer to an error in a view.
+
+    DRF's own `exception_handler` picks the status and the headers (WWW-Authenticate for a
+    401, ...) and answers `{"detail": ...}`; None means an unexpected exception, a 500.
+    """
+    if isinstance(exc, NotImplementedError):  # a part of the hub that is not written yet
         body = envelope("not_implemented", str(exc) or "This part of the hub is not written yet.")
         return Response(body, status=status.HTTP_501_NOT_IMPLEMENTED)
-    api_exc = as_api_exception(exc)
-    if api_exc is None:
-        return None
-    headers = {}
-    if getattr(api_exc, "auth_header", None):
-        headers["WWW-Authenticate"] = api_exc.auth_header
-    if getattr(api_exc, "wait", None):
-        headers["Retry-After"] = str(int(api_exc.wait))
-    if isinstance(api_exc, exceptions.ValidationError):
-        body = validation_envelope(api_exc)
-    else:
-        code = "malformed_json" if isinstance(api_exc, exceptions.ParseError) else None
-        code = code or CODE_BY_STATUS.get(api_exc.status_code, "validation_error")
-        body = envelope(code, str(api_exc.detail))
-    set_rollback()
-    return Response(body, status=api_exc.status_code, headers=headers)
+    response = exception_handler(exc, context)
+    ### BEGIN SOLUTION (stage 1, addition) answer every error in the contract's envelope
+    if response is not None:
+        response.data = error_body(exc)
+    ### END SOLUTION
+    return response
 
 
-@csrf_exempt  # a POST to an unknown path is a 404, not a CSRF failure
-def unknown_path(request: HttpRequest) -> JsonResponse:
-    """The view behind every path the hub does not have."""
-    return error_response(404, f"There is no {request.path}; the API lives under /api/v1/.")
+@api_view(ANY_METHOD)
+def unknown_path(request: Request) -> Response:
+    """The view behind every path the hub does not have (the last pattern in config.urls)."""
+    raise exceptions.NotFound(f"There is no {request.path}; the API lives under /api/v1/.")
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> JsonResponse:
-    """Django's handler400 (a body too large, a bad Host header, ...)."""
-    if isinstance(exception, RequestDataTooBig):
-        return error_response(413, "The request body is too large.")
+    """Django's handler400 (a bad Host header, a body over DATA_UPLOAD_MAX_MEMORY_SIZE, ...)."""
     return error_response(400, "The request is malformed.")
 
 
@@ -173,7 +162,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
-    """Django's handler404."""
+    """Django's handler404 (an Http404 outside DRF's views, e.g. in the admin)."""
     return error_response(404, f"There is no {request.path}.")
 
 

@@ -24,23 +24,25 @@ def declared_length(request: HttpRequest) -> int:
 
 
 class BodySizeLimitMiddleware:
-    """Answer 413 in the envelope when Content-Length is over the limit.
+    """Answer 413 in the envelope when Content-Length is over HUB_MAX_BODY_BYTES.
 
+    It is the first middleware (config/settings/base.py), so a large body is refused before
+    anything reads it: before the device is looked up and before any credentials are checked.
     A body sent without Content-Length (chunked) is buffered by hub.wsgi.buffer_chunked_body,
     which sets Content-Length from what it read, so it is checked here too.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.limit = settings.HUB_MAX_BODY_BYTES
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = settings.HUB_MAX_BODY_BYTES
-        if declared_length(request) > limit:
-            return error_response(
-                413,
-                f"The request body is larger than {limit} bytes.",
-                {"max_bytes": limit},
-            )
+        """Refuse a body over the limit; pass every other request on."""
+        ### BEGIN SOLUTION (stage 5, addition) refuse bodies over HUB_MAX_BODY_BYTES with 413
+        if declared_length(request) > self.limit:
+            message = f"The request body is larger than {self.limit} bytes."
+            return error_response(413, message, {"max_bytes": self.limit})
+        ### END SOLUTION
         return self.get_response(request)
 
 

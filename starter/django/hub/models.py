@@ -20,6 +20,11 @@ validate_slug = RegexValidator(
 )
 
 
+def new_api_key() -> str:
+    """A fresh random device key: 43 URL-safe characters (32 random bytes) from `secrets`."""
+    return secrets.token_urlsafe(32)
+
+
 def hash_key(api_key: str) -> str:
     """The SHA-256 hex digest the hub stores instead of a device's key."""
     return hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
@@ -43,7 +48,7 @@ class Device(models.Model):
 
     def set_new_api_key(self) -> str:
         """Give the device a fresh random key; store its hash and return the key itself."""
-        api_key = secrets.token_urlsafe(32)
+        api_key = new_api_key()
         self.api_key_hash = hash_key(api_key)
         return api_key
 
@@ -71,7 +76,9 @@ class Reading(models.Model):
     )
 
     class Meta:
-        ordering = ["-recorded_at", "-id"]
+        # No default `ordering`: every query of readings says the order it needs (newest
+        # first for a page, none for a lookup by seq). A default order is added to every
+        # query, and can lead the database to a slower index just to avoid sorting.
         constraints = [
             # A retried (device, seq) is stored once: the hub answers the replay with 200.
             models.UniqueConstraint(fields=["device", "seq"], name="hub_reading_device_seq_uniq"),

@@ -1,39 +1,25 @@
-"""Strict JSON in: UTF-8, no NaN or Infinity, no number too large for a float."""
+"""JSON in: DRF's JSONParser, which already refuses what is not JSON.
+
+With `STRICT_JSON` on (config/settings/base.py) DRF's parser refuses `NaN`, `Infinity` and
+`-Infinity`, which Python's json module would accept, and a body that is not UTF-8 is a
+parse error too: each is a ParseError, answered 400 malformed_json.
+"""
 
 from __future__ import annotations
-
-import json
-import math
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 
-def _refuse_constant(name: str) -> float:
-    """json calls this for NaN, Infinity and -Infinity: JSON has no such literals."""
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _finite_float(text: str) -> float:
-    """Parse a JSON number with a fraction or exponent, refusing one that overflows to infinity."""
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"the number {text[:40]} is too large")
-    return number
-
-
 class StrictJSONParser(JSONParser):
-    """DRF's JSONParser, but strict: malformed input of any kind is a ParseError (400)."""
+    """DRF's JSONParser; hardened so that no body, however odd, crashes the parser."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        """Decode the body as UTF-8 JSON; say what is wrong when it is not."""
-        raw = stream.read() if stream is not None else b""
+        """Parse the body as JSON; a ParseError (400) for anything that is not."""
+        ### BEGIN SOLUTION (stage 5, addition) answer JSON nested too deeply with 400, not 500
         try:
-            text = raw.decode("utf-8")
-            return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
-        except UnicodeDecodeError:
-            raise ParseError("The body is not valid UTF-8.") from None
-        except RecursionError:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:  # [[[[...]]]]: Python's json module recurses once per level
             raise ParseError("The JSON body is nested too deeply.") from None
-        except ValueError as exc:  # JSONDecodeError, our refusals, int digit limit
-            raise ParseError(f"The body is not valid JSON: {exc}.") from None
+        ### END SOLUTION
+        return super().parse(stream, media_type, parser_context)

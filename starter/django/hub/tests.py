@@ -1,7 +1,8 @@
-"""Django's own tests of the hub's admin site: `python manage.py test hub`.
+"""Django's own tests of the hub's admin site and given helpers: `python manage.py test hub`.
 
 The API itself is tested by the contract suite (tests/, `pytest`), the same suite that
-tests the Flask hub. These tests cover what only the Django hub has: the admin.
+tests the Flask hub. These tests cover what only the Django hub has: the admin, and the
+helpers written for you (the cursor of a page, the number checks, the overflow-safe mean).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from django.utils import timezone
 
 from .admin import LATEST_SHOWN
 from .models import Command, Device, Reading
+from .pagination import after, decode_cursor, encode_cursor
+from .serializers import fits_a_float
+from .views import mean_without_overflow
 
 
 def make_device(
@@ -110,3 +114,39 @@ class DeviceKeyTests(TestCase):
         self.assertEqual(len(stored.api_key_hash), 64)
         self.assertTrue(stored.has_api_key(api_key))
         self.assertFalse(stored.has_api_key(api_key + "x"))
+
+
+class HelperTests(TestCase):
+    """The helpers beside the views work as their docstrings say."""
+
+    def test_a_cursor_names_the_reading_it_was_made_from(self) -> None:
+        """A cursor decodes to its reading's time and id; the next page starts after it."""
+        device, _ = make_device()
+        moment = timezone.now()
+        older, same, newer = (
+            Reading.objects.create(device=device, sensor="t", value=v, recorded_at=at)
+            for v, at in ((1, moment - timedelta(seconds=1)), (2, moment), (3, moment))
+        )
+        position = decode_cursor(encode_cursor(newer))
+        self.assertEqual(position, (newer.recorded_at, newer.id))
+        rest = Reading.objects.filter(after(position)).order_by("-recorded_at", "-id")
+        self.assertEqual(list(rest), [same, older])
+
+    def test_a_cursor_the_hub_did_not_make_is_refused(self) -> None:
+        """Garbage, base64 of other text and a naive time are all ValueError."""
+        for cursor in ("garbage", "!!!", "eyJ4IjogMX0", "MjAyNS0wMy0wMVQwODowMDowMHwx"):
+            with self.subTest(cursor=cursor), self.assertRaises(ValueError):
+                decode_cursor(cursor)
+
+    def test_fits_a_float(self) -> None:
+        """Finite numbers fit; 1e400 (infinity) and a 400-digit integer do not."""
+        self.assertTrue(fits_a_float(1e308) and fits_a_float(-3) and fits_a_float(0.0))
+        self.assertFalse(fits_a_float(float("inf")) or fits_a_float(10**400))
+
+    def test_mean_without_overflow(self) -> None:
+        """Two values of 1e308 have the mean 1e308, although their sum is no float."""
+        device, _ = make_device()
+        now = timezone.now()
+        for _ in range(2):
+            Reading.objects.create(device=device, sensor="t", value=1e308, recorded_at=now)
+        self.assertEqual(mean_without_overflow(device.readings.all(), 2), 1e308)

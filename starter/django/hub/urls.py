@@ -21,7 +21,25 @@ class SlugConverter:
         return value
 
 
+class CommandIdConverter:
+    """A command id in a path: a whole number the database's 64-bit id column can hold."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        """The id as an int; ValueError (Django: the path does not match) when it is too large."""
+        number = int(value)
+        if number > 2**63 - 1:
+            raise ValueError(f"{value} is larger than any command id")
+        return number
+
+    def to_url(self, value: int) -> str:
+        """As digits."""
+        return str(value)
+
+
 register_converter(SlugConverter, "device")
+register_converter(CommandIdConverter, "command")
 
 app_name = "hub"
 urlpatterns = [
@@ -49,7 +67,7 @@ urlpatterns = [
         name="command-list",
     ),
     path(
-        "devices/<device:device_id>/commands/<int:command_id>/ack",
+        "devices/<device:device_id>/commands/<command:command_id>/ack",
         views.CommandAckView.as_view(),
         name="command-ack",
     ),

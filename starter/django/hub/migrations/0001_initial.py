@@ -58,7 +58,6 @@ class Migration(migrations.Migration):
                 ('device', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='hub.device')),
             ],
             options={
-                'ordering': ['-recorded_at', '-id'],
                 'indexes': [models.Index(fields=['device', 'recorded_at', 'id'], name='hub_reading_device_time'), models.Index(fields=['device', 'sensor', 'recorded_at', 'id', 'value'], name='hub_reading_sensor_covering')],
                 'constraints': [models.UniqueConstraint(fields=('device', 'seq'), name='hub_reading_device_seq_uniq')],
             },
