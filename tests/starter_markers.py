@@ -1,36 +1,19 @@
 """Helpers for the tests of the two starters' solution markers and their stripped copies.
 
-tests/test_flask_starter.py and tests/test_django_starter.py both check that the markers
-are balanced and sit inside function bodies, and that a stripped copy still starts; the
-checks differ per framework, the tools below do not.
+tests/test_flask_starter.py checks with them that the markers are balanced and sit inside
+function bodies, and that a copy stripped through each stage still starts
+(tests/test_django_starter.py builds its copies with `grader checkpoint` instead).
 """
 
 from __future__ import annotations
 
 import ast
-import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from grader.markers import strip_source
-
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-BLOCK = re.compile(
-    r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*\n",
-    re.MULTILINE | re.DOTALL,
-)
 Strip = Callable[[str, Path], str]
-
-
-def regex_strip(text: str, path: Path) -> str:
-    """Replace each solution block with a raise at the BEGIN marker's indentation."""
-    return BLOCK.sub(lambda m: f'{m["indent"]}raise NotImplementedError("write this")\n', text)
-
-
-def grader_strip(text: str, path: Path) -> str:
-    """Strip the way ``grader release`` does."""
-    return strip_source(text, path=path)
 
 
 def marker_lines(text: str) -> list[tuple[int, str]]:
