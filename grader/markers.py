@@ -220,11 +220,11 @@ def _placeholder(block: Block, function: str, where: str | None, *, whole: bool)
         task = block.task or f"add the stage {block.stage} part of {function}()"
     else:
         task = block.task or f"write {'' if whole else 'this part of '}{function}()"
-    todo = f"{block.indent}# TODO{' ' + stage if stage else ': '}{task}{see}\n"
+    todo = f"{block.indent}# TODO{' ' + stage if stage else ': '}{task}"
     if block.addition:
-        return [todo]
-    message = json.dumps(f"{stage}{task}{see}", ensure_ascii=False)
-    return [todo, f"{block.indent}raise NotImplementedError({message})\n"]
+        return [f"{todo}{see}\n"]
+    message = json.dumps(f"{stage}{task}{see}", ensure_ascii=False)  # the raise names the lesson
+    return [f"{todo}\n", f"{block.indent}raise NotImplementedError({message})\n"]
 
 
 def _parse_stripped(text: str, path: str | Path) -> ast.Module:
