@@ -17,8 +17,8 @@ before (``starter/flask``)    after (this file)
 ============================  ===========================================================
 ``get_device_or_404`` loads   :func:`load_device_key` reads three columns with a Core
 a whole ``Device`` object     query: about half the cost, on every request a device makes
-``device.last_seen_at = now`` :func:`mark_seen` writes it at most once a second
-on every request
+``device.mark_seen(now)``     :func:`mark_seen` does the same (at most once a second)
+through the session           with one Core UPDATE, outside the session's unit of work
 ``store_readings``: SELECT    :func:`store_readings_tuned` inserts first with one
 the replays, ``add_all``,     ``INSERT ... RETURNING id`` (no unit of work); only when the
 commit                        database refuses a replayed seq does it look the replays up

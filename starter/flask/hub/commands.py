@@ -53,8 +53,8 @@ def poll_commands(device: Device) -> dict[str, Any]:
     """Answer ``{"commands": [...]}``: the device's commands, oldest first.
 
     ``query_args(CommandQuery)`` reads ``?status=``: ``pending`` (the default), ``done``,
-    ``failed``, or ``all`` for every command. Polling counts as the device being seen: set
-    its ``last_seen_at`` and commit.
+    ``failed``, or ``all`` for every command. Polling counts as the device being seen: mark
+    it seen (``device.mark_seen(...)``) and commit.
     """
     ### BEGIN SOLUTION (stage 4)
     args = query_args(CommandQuery)
@@ -62,7 +62,7 @@ def poll_commands(device: Device) -> dict[str, Any]:
     if args.status != "all":
         query = query.where(Command.status == args.status)
     commands = [command.to_dict() for command in db.session.scalars(query)]
-    device.last_seen_at = utcnow()
+    device.mark_seen(utcnow())
     db.session.commit()
     return {"commands": commands}
     ### END SOLUTION

@@ -23,7 +23,7 @@ names, or a 404.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
@@ -31,6 +31,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import UTCDateTime, db, utcnow
 
+SEEN_PRECISION = timedelta(seconds=1)
+"""How often a device's ``last_seen_at`` is written at most."""
 
 class Device(db.Model):
     """A board (Arduino, Raspberry Pi, ...) that posts readings with its own API key."""
@@ -50,6 +52,16 @@ class Device(db.Model):
     commands: Mapped[list[Command]] = relationship(
         back_populates="device", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    def mark_seen(self, now: datetime) -> None:
+        """Set ``last_seen_at`` to ``now``, unless it was set less than a second ago.
+
+        A device that posts many readings a second would otherwise rewrite its own row with
+        every one of them (a second write per request); to the second is precise enough to
+        say when the hub last heard from it.
+        """
+        if self.last_seen_at is None or now - self.last_seen_at >= SEEN_PRECISION:
+            self.last_seen_at = now
 
     def to_dict(self) -> dict[str, Any]:
         """Return the device as the API shows it (never its key)."""

@@ -72,8 +72,8 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
     First look up, in one SELECT, the device's readings stored already under the ``seq``
     numbers of ``items``: those are replays, answered with the reading as first stored. Add
     a ``Reading`` for each other item (``recorded_at`` defaults to now, ``received_at`` is
-    now) with ``db.session.add_all``, set the device's ``last_seen_at``, and commit once:
-    all or nothing. The unique ``(device_id, seq)`` makes the database refuse a seq stored
+    now) with ``db.session.add_all``, mark the device seen (``device.mark_seen(now)``), and
+    commit once: all or nothing. The unique ``(device_id, seq)`` makes the database refuse a seq stored
     by a copy of this request that arrived at the same moment (``IntegrityError``): roll
     back and start again, and it is found as a replay.
     """
@@ -89,7 +89,7 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
         if item.seq not in stored
     ]
     db.session.add_all(new)
-    device.last_seen_at = now
+    device.mark_seen(now)
     try:
         db.session.commit()
     except IntegrityError:  # a copy of this request stored one of these seqs a moment ago
