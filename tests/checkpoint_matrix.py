@@ -164,10 +164,16 @@ def collect(framework: str, contract: Path, out: Path) -> dict[str, dict[str, An
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-def run_checkpoint(assignment: Assignment, stage: int, workdir: Path) -> dict[str, Any]:
-    """Build checkpoint `stage`, add the hidden tests, run the whole suite; return its records."""
+def build_checkpoint(assignment: Assignment, stage: int, workdir: Path) -> Path:
+    """Write checkpoint `stage` under `workdir`; return its directory."""
     starter = workdir / f"checkpoint-{stage}"
     checkpoint(assignment, stage, out=starter)
+    return starter
+
+
+def run_checkpoint(assignment: Assignment, stage: int, workdir: Path) -> dict[str, Any]:
+    """Add the hidden tests to built checkpoint `stage`, run the whole suite; return records."""
+    starter = workdir / f"checkpoint-{stage}"
     assert assignment.contract is not None
     shutil.copytree(assignment.contract / "hidden", starter / "contract" / "hidden",
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -193,14 +199,22 @@ def run_matrix(name: str, workdir: Path, *, jobs: int = 2) -> Matrix:
     matrix = Matrix(name, len(assignment.stages))
     checkpoints = range(len(assignment.stages) + 1)
 
+    built = []
+    for stage in checkpoints:  # one at a time: ast.parse is not safe to run in threads
+        try:
+            build_checkpoint(assignment, stage, workdir)
+            built.append(stage)
+        except Exception as error:  # noqa: BLE001 - reported as a violation, never hidden
+            matrix.errors[stage] = f"{type(error).__name__}: {error}"
+
     def one(stage: int) -> None:
         try:
             matrix.runs[stage] = run_checkpoint(assignment, stage, workdir)
         except Exception as error:  # noqa: BLE001 - reported as a violation, never hidden
             matrix.errors[stage] = f"{type(error).__name__}: {error}"
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(one, checkpoints))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:  # the suites run in child processes
+        list(pool.map(one, built))
     return matrix
 
 
