@@ -112,7 +112,7 @@ def plain_text(text: str, max_length: int) -> bool:
 
 # --8<-- [start:store_readings_tuned]
 def store_readings_tuned(device: Device, readings: list[dict]) -> tuple[list[Reading], int]:
-    """What hub.views.store_readings does, with the INSERT first and `last_seen_at` throttled.
+    """What hub.views.store_readings does, with the INSERT first.
 
     The plain hub first asks which seqs are stored already, then inserts the rest: two
     queries for every POST, although nearly every reading is new. Here the INSERT goes
@@ -171,8 +171,9 @@ def insert_except(
 def mark_seen(device: Device) -> None:
     """Record that the device just talked to the hub, to within `SEEN_RESOLUTION`.
 
-    The plain hub writes `last_seen_at` on every POST and every poll: an UPDATE of the device's
-    row each time. A device posting several times a second needs one UPDATE a second.
+    The same rule as the plain hub's `Device.mark_seen()` (one UPDATE a second at most), with
+    a queryset `update()` instead of `save(update_fields=...)`: no model signals, no
+    per-field bookkeeping.
     """
     now = timezone.now()
     if device.last_seen_at is not None and now - device.last_seen_at < SEEN_RESOLUTION:

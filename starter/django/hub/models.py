@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+SEEN_PRECISION = timedelta(seconds=1)
+"""How often a device's `last_seen_at` is written at most."""
 SLUG_PATTERN = r"\A[a-z0-9_-]{1,64}\Z"
 validate_slug = RegexValidator(
     SLUG_PATTERN, "Use 1 to 64 lowercase letters, digits, '-' or '_'.", code="invalid_slug"
@@ -55,6 +58,18 @@ class Device(models.Model):
     def has_api_key(self, api_key: str) -> bool:
         """Whether `api_key` is this device's key, compared in constant time."""
         return hmac.compare_digest(hash_key(api_key), self.api_key_hash)
+
+    def mark_seen(self) -> None:
+        """Set `last_seen_at` to now and save it, unless it was set less than a second ago.
+
+        A device that posts many readings a second would otherwise rewrite its own row (and
+        hold SQLite's one write lock) with every one of them; to the second is precise
+        enough to say when the hub last heard from it.
+        """
+        now = timezone.now()
+        if self.last_seen_at is None or now - self.last_seen_at >= SEEN_PRECISION:
+            self.last_seen_at = now
+            self.save(update_fields=["last_seen_at"])
 
 
 class Reading(models.Model):

@@ -217,14 +217,16 @@ def store_readings(device: Device, readings: list[dict]) -> tuple[list[Reading],
     """
     ### BEGIN SOLUTION (stage 2)
     seqs = [reading["seq"] for reading in readings if "seq" in reading]
-    replayed = {reading.seq: reading for reading in device.readings.filter(seq__in=seqs)}
+    replayed = {}
+    if seqs:  # only readings sent with a seq can be replays
+        stored = Reading.objects.filter(device=device, seq__in=seqs)
+        replayed = {reading.seq: reading for reading in stored}
     result = [replayed.get(data.get("seq")) or Reading(device=device, **data) for data in readings]
     new = [reading for reading in result if reading.pk is None]
     try:
         with transaction.atomic():
             Reading.objects.bulk_create(new)
-            device.last_seen_at = timezone.now()
-            device.save(update_fields=["last_seen_at"])
+            device.mark_seen()
     except IntegrityError:  # another request stored one of these seqs since we looked
         raise Conflict("Another request stored these readings at the same time; retry.") from None
     return result, len(new)
@@ -299,8 +301,7 @@ class CommandListView(HubView):
         commands = device.commands.order_by("created_at", "id")
         if wanted != "all":
             commands = commands.filter(status=wanted)
-        device.last_seen_at = timezone.now()
-        device.save(update_fields=["last_seen_at"])
+        device.mark_seen()
         return Response({"commands": s.CommandSerializer(commands, many=True).data})
         ### END SOLUTION
 
