@@ -73,9 +73,9 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
     numbers of ``items``: those are replays, answered with the reading as first stored. Add
     a ``Reading`` for each other item (``recorded_at`` defaults to now, ``received_at`` is
     now) with ``db.session.add_all``, mark the device seen (``device.mark_seen(now)``), and
-    commit once: all or nothing. The unique ``(device_id, seq)`` makes the database refuse a seq stored
-    by a copy of this request that arrived at the same moment (``IntegrityError``): roll
-    back and start again, and it is found as a replay.
+    commit once: all or nothing. The unique ``(device_id, seq)`` makes the database refuse
+    a seq stored by a copy of this request that arrived at the same moment
+    (``IntegrityError``): roll back and start again, and it is found as a replay.
     """
     ### BEGIN SOLUTION (stage 2)
     seqs = [item.seq for item in items if item.seq is not None]
