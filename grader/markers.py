@@ -191,8 +191,15 @@ def _enclosing_functions(
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         raise MarkerError(f"{path}:{exc.lineno}: not valid Python ({exc.msg}).") from None
+    methods = {  # a method is named with its class: "write ReadingListView.post()"
+        id(item): f"{node.name}.{item.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        for item in node.body
+        if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
     spans = [
-        (node.lineno, node.end_lineno or node.lineno, node.name)
+        (node.lineno, node.end_lineno or node.lineno, methods.get(id(node), node.name))
         for node in ast.walk(tree)
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
     ]

@@ -36,7 +36,7 @@ def test_every_block_is_replaced_by_a_not_implemented_error() -> None:
     assert "width * height" not in stripped and "self.watts" not in stripped
     assert stripped.count("raise NotImplementedError(") == 3
     assert "write area() - see the lesson lessons/rooms.md" in stripped
-    assert "write this part of heat()" in stripped  # heat() has two blocks
+    assert "write this part of Room.heat()" in stripped  # heat() has two blocks
 
 
 def test_placeholder_keeps_the_begin_marker_indentation() -> None:
@@ -156,3 +156,11 @@ def test_snippet_section_lines_for_the_site_are_left_out() -> None:
     )
     assert strip_source(text, through=1) == "def f():\n    return 42\n"
     assert "--8<--" not in strip_source(text)
+
+
+def test_a_method_is_named_with_its_class() -> None:
+    text = (
+        "class ReadingListView:\n    def post(self):\n        ### BEGIN SOLUTION (stage 2)\n"
+        "        return 1\n        ### END SOLUTION\n"
+    )
+    assert 'NotImplementedError("stage 2: write ReadingListView.post()' in strip_source(text)
