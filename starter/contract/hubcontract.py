@@ -16,8 +16,9 @@ stage by stage in the order the lessons teach them (``TEACHING_ORDER``).
 
 At the end of a run it prints the guide (hubguide.py, beside this file): the points of each
 stage, the current stage in full and the next test to work on; ``--stage=K`` shows stage K
-in full, ``--stage=all`` every stage. (Write the ``=``: in a starter this plugin comes from
-a conftest, and pytest reads ``--stage K`` as an option and a path before it loads one.)
+in full, ``--stage=all`` every stage. (A starter's pytest.ini loads this plugin with ``-p``,
+so ``--stage K`` works there too; where only a conftest loads it, write the ``=``: pytest
+reads ``--stage K`` as an option and a path before it loads a conftest.)
 A test that cannot run because an earlier stage is not written yet (registering a device
 answers 501, say) is skipped with a reason that names that stage, instead of failing with
 a traceback.
