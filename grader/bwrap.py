@@ -1,0 +1,184 @@
+"""The sandbox's walls: a bubblewrap command line that gives one job a private view.
+
+Student code (a project's server, a notebook's kernel) runs under ``bwrap`` with a
+filesystem built from nothing: the system's programs and libraries and the Python runtime
+read-only, the job's own box writable, private tmpfs for ``/tmp``, ``/var/tmp``,
+``/dev/shm`` and ``/run``, fresh ``/dev`` and ``/proc``. Nothing else of the host is there:
+not the course directory, not other boxes, not another copy of the repository, not a host
+socket. New IPC and UTS namespaces; PID and network namespaces unless the caller keeps
+them (the project runner already made its own, which the trusted suite joins); no
+capabilities; ``NoNewPrivs`` (bwrap always sets it, so a setuid file gains nothing); the
+job's own session, so it cannot push keys into the grader's terminal; it dies with its
+parent.
+
+Example::
+
+    view = View(uid=61001, writable=[box], chdir=box / "app")
+    subprocess.run(bwrap_argv(view, ["python", "server.py"]))
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["View", "bwrap_argv", "bwrap_problem", "system_paths"]
+
+_MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_MOVE, _MS_REC = 2, 4, 4096, 8192, 16384
+#: Root-only directory for the mount points `open_prefixes` stages through.
+STAGING_DIR = Path("/run/blink-grader") if Path("/run").is_dir() else Path("/var/tmp/.blink-grader")
+
+#: What every job may read: the system's programs, libraries and settings.
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+
+
+def python_paths() -> list[Path]:
+    """The Python runtime the grader runs on: its venv and the base installation."""
+    paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    return sorted(p for p in paths if p.exists())
+
+
+def system_paths() -> list[Path]:
+    """Every read-only path of a job's view (system directories and the Python runtime)."""
+    system = [Path(p) for p in SYSTEM_DIRS if Path(p).exists()]
+    return [*system, *python_paths()]
+
+
+@dataclass(frozen=True)
+class View:
+    """What one job sees and may do.
+
+    :param uid: the unprivileged uid (and gid) the job runs as.
+    :param writable: directories bound read-write at the same path (the job's box).
+    :param readable: extra directories bound read-only at the same path.
+    :param chdir: the working directory inside the view.
+    :param tmp_bytes: the size of each private tmpfs (``/tmp``, ``/var/tmp``, ``/dev/shm``).
+    :param own_network: True: a new network namespace with loopback only. False: keep the
+        caller's (the project runner's namespace, already cut off, which the suite joins).
+    :param own_pids: True: a new PID namespace.
+    :param env: the whole environment of the job (nothing else of the grader's leaks in).
+    """
+
+    uid: int
+    writable: tuple[Path, ...] = ()
+    readable: tuple[Path, ...] = ()
+    chdir: Path | None = None
+    tmp_bytes: int = 64 << 20
+    own_network: bool = True
+    own_pids: bool = True
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def bwrap_argv(view: View, argv: list[str]) -> list[str]:
+    """The command that runs ``argv`` inside ``view``."""
+    args = ["bwrap", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
+            "--unshare-user", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox",
+            "--uid", str(view.uid), "--gid", str(view.uid), "--clearenv"]
+    if view.own_network:
+        args.append("--unshare-net")
+    if view.own_pids:
+        args.append("--unshare-pid")
+    for path in system_paths() + [Path(p) for p in view.readable]:
+        args += ["--ro-bind", str(path), str(path)]
+    args += ["--dev", "/dev", "--proc", "/proc"]
+    for path in ("/tmp", "/var/tmp", "/dev/shm", "/run"):
+        args += ["--size", str(view.tmp_bytes), "--perms", "1777", "--tmpfs", path]
+    for path in view.writable:
+        args += ["--bind", str(path), str(path)]
+    if view.chdir is not None:
+        args += ["--chdir", str(view.chdir)]
+    for key, value in view.env.items():
+        args += ["--setenv", key, value]
+    args += ["--", *argv]
+    if os.geteuid() == 0:
+        # Become the job's uid first: bwrap then maps it to itself in its user namespace,
+        # so the job's processes and files belong to that uid on the host too.
+        args = ["setpriv", f"--reuid={view.uid}", f"--regid={view.uid}", "--clear-groups",
+                "--", *args]
+        if any(closed_ancestor(str(p)) for p in python_paths()):
+            # The uid could not even reach the Python runtime (pyenv under /root, 0700):
+            # open it up in a private mount namespace first (see `open_prefixes`).
+            args = ["unshare", "--mount", "--propagation", "private", "--",
+                    sys.executable, "-I", "-m", "grader.bwrap", "--", *args]
+    return args
+
+
+def closed_ancestor(path: str) -> str | None:
+    """The first directory on the way to ``path`` that others cannot traverse, or None."""
+    current = "/"
+    for part in [p for p in path.split("/") if p]:
+        current = os.path.join(current, part)
+        if not os.stat(current).st_mode & 0o001:
+            return current
+    return None
+
+
+def open_prefixes(prefixes: list[str], staging_root: str) -> list[str]:
+    """Make each prefix (the Python installation) reachable by an unprivileged uid.
+
+    Run as root inside a private mount namespace. When an ancestor is closed to others
+    (pyenv under /root, 0700), mount an empty tmpfs (0755) over that ancestor and bind the
+    prefix back inside it: the uid can run Python, and sees nothing else of that ancestor.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    done = []
+    for index, prefix in enumerate(prefixes):
+        closed = closed_ancestor(prefix)
+        if closed is None:
+            continue
+        stage = os.path.join(staging_root, f"stage-{index}")
+        os.makedirs(stage, 0o700, exist_ok=True)
+        _mount(libc, prefix, stage, None, _MS_BIND | _MS_REC, None)
+        _mount(libc, "tmpfs", closed, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=755,size=64k")
+        os.makedirs(prefix, mode=0o755, exist_ok=True)
+        _mount(libc, stage, prefix, None, _MS_MOVE, None)
+        done.append(prefix)
+    return done
+
+
+def _mount(libc: Any, source: str, target: str, fstype: str | None, flags: int,
+           data: str | None) -> None:
+    """Call mount(2), raising OSError on failure."""
+    args = [source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+            data.encode() if data else None]
+    if libc.mount(*args) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
+
+
+def main(argv: list[str]) -> None:
+    """``python -I -m grader.bwrap -- COMMAND...``: open the Python runtime, then run COMMAND.
+
+    Run as root by `bwrap_argv` inside ``unshare --mount``; the mounts it makes live and
+    die with that namespace. The staging mount points sit in a root-only directory.
+    """
+    command = argv[argv.index("--") + 1:]
+    staging = STAGING_DIR / "stage"
+    staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+    open_prefixes([str(p) for p in python_paths()], str(staging))
+    os.execvp(command[0], command)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
+
+
+def bwrap_problem() -> str | None:
+    """Why bubblewrap cannot sandbox a job on this machine, or None when it can."""
+    if shutil.which("bwrap") is None:
+        return ("bubblewrap is not installed (Debian: apt-get install -y bubblewrap; "
+                "`make test` and scripts/setup-sandbox do it)")
+    probe = bwrap_argv(View(uid=65534), ["true"])
+    try:
+        done = subprocess.run(probe, capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap did not run: {exc}"
+    if done.returncode != 0:
+        return f"bubblewrap failed: {done.stderr.decode(errors='replace').strip()}"
+    return None
