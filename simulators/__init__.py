@@ -34,7 +34,7 @@ from .parts import PARTS, Faults
 from .room import Room, RoomSettings
 from .uno import SKETCHES, Uno
 from .wiring import PI_WIRING, UNO_WIRING
-from .world import World, find_board, register_board, unregister_board
+from .world import BOARD_MAKERS, World, find_board, register_board, unregister_board
 
 if TYPE_CHECKING:
     from .pi import DHT22, SimFactory
@@ -70,6 +70,18 @@ __all__ = [
 # pyserial imports "<package>.protocol_<scheme>" for "<scheme>://" URLs.
 if "simulators" not in _serial.protocol_handler_packages:
     _serial.protocol_handler_packages.append("simulators")
+
+
+
+
+def _make_pi(world: World, **options: Any) -> SimFactory:
+    from .pi import SimFactory  # gpiozero is imported only when a Pi is made
+
+    return SimFactory(world=world, **options)
+
+
+# The package wires the boards into the world (see `simulators.world.BOARD_MAKERS`).
+BOARD_MAKERS.update(uno=Uno, pi=_make_pi)
 
 
 def __getattr__(name: str) -> Any:

@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,13 @@ if TYPE_CHECKING:
     from .pi import SimFactory
     from .uno import Uno
 
-__all__ = ["World", "register_board", "unregister_board", "find_board"]
+__all__ = ["World", "BOARD_MAKERS", "register_board", "unregister_board", "find_board"]
+
+#: How a world makes each kind of board: ``maker(world, *args, **options)``. The package
+#: (``simulators/__init__.py``) fills it in, so this module imports no board module and
+#: the dependencies read one way: ``uno``, ``pi`` -> ``world`` -> ``parts``, ``room``,
+#: ``clock``.
+BOARD_MAKERS: dict[str, Callable[..., Any]] = {}
 
 
 class World:
@@ -65,17 +72,20 @@ class World:
         self.parts[name] = part
         return part
 
+    def add_board(self, kind: str, *args: Any, **options: Any) -> Any:
+        """Create a board of ``kind`` (``"uno"``, ``"pi"``) in this world."""
+        maker = BOARD_MAKERS.get(kind)
+        if maker is None:
+            raise ConfigError(f"no board of kind {kind!r}; kinds: {', '.join(BOARD_MAKERS)}")
+        return maker(self, *args, **options)
+
     def add_uno(self, sketch: Any = "blink", *, name: str = "uno", **options: Any) -> Uno:
         """Create an Arduino Uno running ``sketch``; see :class:`simulators.uno.Uno`."""
-        from .uno import Uno
-
-        return Uno(self, sketch, name=name, **options)
+        return self.add_board("uno", sketch, name=name, **options)
 
     def pi_factory(self, **options: Any) -> SimFactory:
         """A gpiozero pin factory for a Raspberry Pi in this world."""
-        from .pi import SimFactory
-
-        return SimFactory(world=self, **options)
+        return self.add_board("pi", **options)
 
     def close(self) -> None:
         """Stop the clock (and its realtime thread); unregister this world's boards."""
