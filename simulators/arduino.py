@@ -174,18 +174,22 @@ def _format(value: Any, fmt: int | None) -> str:
 
 
 class _Serial:
-    """``Serial``: the Uno's hardware serial port, seen from the sketch."""
+    """``Serial``: the Uno's hardware serial port, seen from the sketch.
+
+    Bytes arrive from the host at the baud rate into a 64-byte receive buffer: read them
+    every ``loop()`` (``while Serial.available(): Serial.read()``) or some are lost.
+    """
 
     def _link(self) -> Any:
         return current_board().serial
 
     def begin(self, baud: int = 9600) -> None:
         """Start the port at ``baud`` (the host must open it at the same rate)."""
-        self._link().board_baud = int(baud)
+        self._link().begin(baud)
 
     def end(self) -> None:
         """Stop the port."""
-        self._link().board_baud = None
+        self._link().end()
 
     def __bool__(self) -> bool:
         return True  # `while (!Serial)` is for boards with native USB
@@ -213,15 +217,15 @@ class _Serial:
 
     def available(self) -> int:
         """How many received bytes are waiting (at most 64)."""
-        return len(self._link().rx)
+        return len(self._link().settle_board())
 
     def availableForWrite(self) -> int:  # noqa: N802
-        """Free space in the transmit buffer."""
-        return 64
+        """Free space in the 64-byte transmit buffer."""
+        return self._link().tx_room()
 
     def read(self) -> int:
         """The next received byte, or -1 if there is none."""
-        rx = self._link().rx
+        rx = self._link().settle_board()
         if not rx:
             return -1
         byte = rx[0]
@@ -230,44 +234,71 @@ class _Serial:
 
     def peek(self) -> int:
         """The next received byte without taking it, or -1."""
-        rx = self._link().rx
+        rx = self._link().settle_board()
         return rx[0] if rx else -1
 
     def setTimeout(self, ms: int) -> None:  # noqa: N802
-        """How long ``readString*`` wait for more bytes (default 1000 ms)."""
+        """How long ``readString*`` wait for the next byte (default 1000 ms)."""
         current_board()._serial_timeout_ms = int(ms)
 
     def readStringUntil(self, terminator: str) -> str:  # noqa: N802
-        """Read up to ``terminator`` (not included), or what came before the timeout."""
+        """Read up to ``terminator`` (not included), or what came before the timeout.
+
+        Like Arduino's ``Stream``: bytes are taken as they arrive (so a long line does not
+        overflow the 64-byte buffer), and it gives up when no byte comes for the timeout.
+        """
         board = current_board()
-        rx = board.serial.rx
-        term = terminator.encode("latin-1")
-        if term not in rx:
-            timeout = getattr(board, "_serial_timeout_ms", 1000)
-            board.wait_until(lambda: term in rx, timeout * 1000)
-        index = rx.find(term)
-        if index < 0:
-            data = bytes(rx)
+        link = board.serial
+        term = terminator.encode("latin-1")[:1]
+        got = bytearray()
+        while True:
+            rx = link.settle_board(limit=None)
+            index = rx.find(term)
+            if index >= 0:
+                got += rx[:index]
+                del rx[: index + 1]
+                return got.decode("utf-8", "replace")
+            got += rx
             rx.clear()
-        else:
-            data = bytes(rx[:index])
-            del rx[: index + 1]
-        return data.decode("utf-8", "replace")
+            if not _await_input(board, link, term):
+                return got.decode("utf-8", "replace")
 
     def readString(self) -> str:  # noqa: N802
-        """Read everything that arrives until the timeout passes with nothing new."""
+        """Read everything that arrives until no byte comes for the timeout."""
         board = current_board()
-        rx = board.serial.rx
-        timeout = getattr(board, "_serial_timeout_ms", 1000)
-        board.wait_until(lambda: False, timeout * 1000)
-        data = bytes(rx)
-        rx.clear()
-        return data.decode("utf-8", "replace")
+        link = board.serial
+        got = bytearray()
+        while True:
+            rx = link.settle_board(limit=None)
+            got += rx
+            rx.clear()
+            if not _await_input(board, link, None):
+                return got.decode("utf-8", "replace")
 
     def flush(self) -> None:
         """Wait until every byte has been sent."""
         board = current_board()
         board.delay_us(board.serial.flush_us())
+
+
+def _await_input(board: Any, link: Any, until: bytes | None) -> bool:
+    """Inside a sketch: wait for more input, like Arduino's ``Stream::timedRead()``.
+
+    Waits until ``until`` (or else the last byte on its way) has arrived; if nothing is on
+    its way, until the host writes something. False when no byte came within the timeout.
+    """
+    timeout_us = getattr(board, "_serial_timeout_ms", 1000) * 1000
+    wire = link.to_board
+    if not wire.size:
+        written = link.written
+        return board.wait_until(lambda: link.written != written, timeout_us)
+    now = board.clock.now_us
+    if wire.due_us(0) - now > timeout_us:
+        board.delay_us(timeout_us)  # nothing arrives in time (a slow baud rate)
+        return False
+    index = wire.find(until) if until else -1
+    board.delay_us(max(0, wire.due_us(index if index >= 0 else len(wire) - 1) - now))
+    return True
 
 
 Serial = _Serial()

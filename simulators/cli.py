@@ -55,6 +55,9 @@ def _add_arduino(commands: Any) -> None:
     parser.add_argument("--interval", type=int, help="sketch reporting interval in ms")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="another sketch setting (repeatable)")
+    parser.add_argument("--no-banner", action="store_true",
+                        help="no boot line ('# Blink to Backend Uno ... ready') after a reset, "
+                             "for programs that parse every line (the sketch param banner=0)")
     parser.add_argument("--pty", action="store_true", help="serve the port on a pty")
     parser.add_argument("--link", help="with --pty: a symlink to the pty, e.g. ./ttySIM0")
     parser.add_argument("--tcp", metavar="HOST:PORT", help="serve the port over TCP")
@@ -102,6 +105,48 @@ def _add_fleet(commands: Any) -> None:
     parser.set_defaults(run=run_fleet)
 
 
+def _add_run(commands: Any) -> None:
+    parser = commands.add_parser(
+        "run", formatter_class=_FORMATTER,
+        help="check a sketch offline with a scenario file (YAML)",
+        description="Run scenario files. Each starts a simulated Uno with a sketch, then plays "
+                    "its steps in simulated time: press buttons, change the room, send "
+                    "serial lines, wait for answers, check parts, pins and JSON fields. "
+                    "Prints one line per step. Exit code 0 when every expectation holds, "
+                    "1 when one fails, 2 when a scenario file is wrong.",
+        epilog="examples:\n"
+               "  python -m simulators run simulators/scenarios/blink.yaml\n"
+               "  python -m simulators run command_listener      # an example, by name\n"
+               "  python -m simulators run checks/blink.yaml --sketch my_blink.py\n\n"
+               "The file format is in simulators/README.md, section Scenarios.")
+    parser.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                        help="a scenario .yaml file, or the name of an example "
+                             "(blink, sensor_reporter, command_listener)")
+    parser.add_argument("--sketch",
+                        help="run this sketch instead of the scenario's: a .py file "
+                             "(relative to here) or a built-in sketch name")
+    parser.set_defaults(run=run_scenarios)
+
+
+def _add_pi(commands: Any) -> None:
+    parser = commands.add_parser(
+        "pi", formatter_class=_FORMATTER,
+        help="show a Raspberry Pi wiring: which part is on which pin",
+        description="Show the simulated Raspberry Pi's wiring as a table: each GPIO pin with "
+                    "its part, name and options, then the chips on the SPI bus and their "
+                    "channels, and the built-in wirings. Without --wiring it shows the one "
+                    "gpiozero programs get: SIM_PI_WIRING, or the course's breadboard.",
+        epilog="examples:\n"
+               "  python -m simulators pi --wiring recipes        # a built-in layout\n"
+               "  python -m simulators pi --wiring my_pi.toml     # your own wiring file\n"
+               "  SIM_PI_WIRING=recipes GPIOZERO_PIN_FACTORY=sim python led_1.py\n\n"
+               "The wiring file format is in simulators/README.md, section Pi wiring.")
+    parser.add_argument("--wiring", metavar="NAME_OR_FILE",
+                        help="a built-in layout (course, recipes, ...) or a .toml wiring file "
+                             "(default: SIM_PI_WIRING, else course)")
+    parser.set_defaults(run=run_pi)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line parser."""
     parser = argparse.ArgumentParser(
@@ -111,13 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
                "  python -m simulators list\n"
                "  python -m simulators arduino --sketch sensor_reporter --pty --link ./ttySIM0\n"
                "  python -m simulators fleet --backend http://127.0.0.1:5000 "
-               "--admin-token T --devices 3\n\n"
+               "--admin-token T --devices 3\n"
+               "  python -m simulators run simulators/scenarios/blink.yaml\n\n"
                "From Python: serial.serial_for_url('sim://uno?sketch=blink') after\n"
                "`import simulators`; GPIOZERO_PIN_FACTORY=sim for gpiozero.")
     commands = parser.add_subparsers(title="commands", dest="command", required=True)
     _add_list(commands)
     _add_arduino(commands)
     _add_fleet(commands)
+    _add_run(commands)
+    _add_pi(commands)
     return parser
 
 
@@ -171,6 +219,8 @@ def run_arduino(args: argparse.Namespace) -> int:
         params[key] = value
     if args.interval is not None:
         params["interval"] = args.interval
+    if args.no_banner:
+        params["banner"] = "0"
     stop = _stop_on_signals()
     world = World(seed=args.seed, clock=args.clock, speed=args.speed)
     servers: list[Any] = []
@@ -236,6 +286,25 @@ def run_fleet(args: argparse.Namespace) -> int:
     from .fleet import run_from_args
 
     return run_from_args(args)
+
+
+def run_scenarios(args: argparse.Namespace) -> int:
+    """Run scenario files (imported lazily: it needs yaml and rich)."""
+    from .scenario import run_from_args
+
+    return run_from_args(args)
+
+
+def run_pi(args: argparse.Namespace) -> int:
+    """Print a Pi wiring (imported lazily: it needs gpiozero)."""
+    import os
+
+    from .pi import describe_wiring
+    from .wiring import load_pi_wiring
+
+    print(describe_wiring(load_pi_wiring(
+        args.wiring or os.environ.get("SIM_PI_WIRING") or "course")))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

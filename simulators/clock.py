@@ -10,6 +10,19 @@ of events). It has two modes:
 ``realtime``
     Simulated time follows the wall clock, times ``speed``. A background thread runs the
     events when they fall due. This is the mode for notebooks and for the pty/TCP ports.
+    An event sees the time it was scheduled for, even when the thread gets to it a little
+    late (a busy computer): a sketch's ``loop()`` that polls every millisecond still sees
+    one millisecond between polls, and the board merely runs a bit behind the wall clock
+    (at most :attr:`VirtualClock.MAX_LAG_S` wall seconds; beyond that it skips ahead).
+
+Several threads may use one clock (a program reading a port in one thread and writing in
+another). In realtime mode the clock's own thread runs the events and everyone else just
+waits. In virtual mode the thread that waits *runs* the clock: it holds "the seat" and runs
+event after event. A second thread that wants time to pass meanwhile becomes a passenger:
+it sleeps until the runner has moved time far enough for it (its deadline, or its condition
+came true). A thread that only needs the world's lock for a moment (``with clock.hold():``,
+e.g. a ``write()``) is let in between two events. So no thread ever waits for a lock that a
+waiting thread holds. When the runner's own wait is over, a passenger takes the seat.
 
 The clock also hands out the random generators: ``clock.rng("dht")`` is a
 :class:`random.Random` seeded from the clock's seed and the name, so a seed makes a run
@@ -36,7 +49,7 @@ from typing import Any
 
 from .errors import ClockError, ConfigError
 
-__all__ = ["VirtualClock", "Event", "DEFAULT_START", "seconds_to_us"]
+__all__ = ["VirtualClock", "Event", "DEFAULT_START", "seconds_to_us", "earliest"]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +62,40 @@ MODES = ("virtual", "realtime")
 def seconds_to_us(seconds: float) -> int:
     """Seconds (float) to whole microseconds."""
     return int(round(seconds * 1_000_000))
+
+
+def earliest(*times_us: int | None) -> int | None:
+    """The earliest of some times in µs, ignoring None ("no limit"); None if all are None."""
+    known = [t for t in times_us if t is not None]
+    return min(known) if known else None
+
+
+class _Passenger:
+    """A thread that waits for virtual time to pass while another thread runs the clock."""
+
+    __slots__ = ("deadline", "stop", "done", "left")
+
+    def __init__(self, deadline: int | None, stop: Callable[[], bool] | None) -> None:
+        self.deadline = deadline
+        self.stop = stop
+        self.done = False  # set by the runner: this wait is over
+        self.left = False  # set by the passenger once it has gone
+
+
+class _Hold:
+    """``with clock.hold():`` takes the world's lock politely (see :meth:`VirtualClock.hold`)."""
+
+    __slots__ = ("_clock",)
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+
+    def __enter__(self) -> VirtualClock:
+        self._clock._acquire()
+        return self._clock
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._clock._release()
 
 
 class Event:
@@ -80,6 +127,9 @@ class VirtualClock:
     :param start: the wall-clock date and time simulated time 0 stands for.
     """
 
+    #: realtime: how far (wall seconds) the events may fall behind before they skip ahead
+    MAX_LAG_S = 0.25
+
     def __init__(
         self,
         *,
@@ -108,6 +158,16 @@ class VirtualClock:
         self._driver: threading.Thread | None = None
         self._driver_ident: int | None = None
         self._wall0 = time.monotonic()
+        # Virtual mode with several threads (see the module docstring): the thread running
+        # the clock ("the seat"), the threads riding along, how many threads wait for the
+        # lock, and whether the runner is pausing to let them in.
+        self._seat: int | None = None
+        self._passengers: list[_Passenger] = []
+        self._knocks = 0
+        self._knock_lock = threading.Lock()
+        self._pausing = False
+        self._hold = _Hold(self)
+        self._pin: int | None = None  # realtime: the time of the event being run
         if mode == "realtime":
             self._driver = threading.Thread(target=self._drive, name="sim-clock", daemon=True)
             self._driver.start()
@@ -126,11 +186,23 @@ class VirtualClock:
 
     @property
     def now_us(self) -> int:
-        """Simulated time in microseconds since the clock started."""
+        """Simulated time in microseconds since the clock started.
+
+        In realtime mode, code running inside an event (a sketch) sees the event's time;
+        every other thread sees the wall clock's.
+        """
         if self.mode == "realtime":
-            wall = int((time.monotonic() - self._wall0) * self.speed * 1_000_000)
-            if wall > self._now:
-                self._now = wall
+            pin = self._pin
+            if pin is not None and threading.get_ident() == self._driver_ident:
+                return pin
+            return self._wall_us()
+        return self._now
+
+    def _wall_us(self) -> int:
+        """Realtime: simulated time by the wall clock (never going back)."""
+        wall = int((time.monotonic() - self._wall0) * self.speed * 1_000_000)
+        if wall > self._now:
+            self._now = wall
         return self._now
 
     def now(self) -> float:
@@ -149,14 +221,19 @@ class VirtualClock:
 
     def call_at(self, when_us: int, callback: Callable[..., Any], *args: Any) -> Event:
         """Run ``callback(*args)`` at simulated time ``when_us`` (or now, if that is past)."""
-        with self._cond:
+        if not self.lock.acquire(False):  # the fast path of self._acquire()
+            self._knock()
+        try:
             if self._closed:
                 raise ClockError("the clock is closed")
-            event = Event(max(int(when_us), self._now), callback, args)
+            now = self._now if self.mode == "virtual" else self.now_us
+            event = Event(max(int(when_us), now), callback, args)
             heapq.heappush(self._heap, (event.when, next(self._order), event))
             if self.mode == "realtime":
                 self._cond.notify_all()
             return event
+        finally:
+            self._release()
 
     def call_later(self, delay: float, callback: Callable[..., Any], *args: Any) -> Event:
         """Run ``callback(*args)`` ``delay`` simulated seconds from now."""
@@ -164,7 +241,7 @@ class VirtualClock:
 
     def next_event_us(self) -> int | None:
         """When the next pending event is due, or None if nothing is scheduled."""
-        with self.lock:
+        with self._hold:
             while self._heap and self._heap[0][2].cancelled:
                 heapq.heappop(self._heap)
             return self._heap[0][0] if self._heap else None
@@ -193,22 +270,37 @@ class VirtualClock:
         ``stop()`` becomes true. Returns whether ``stop()`` was true at the end.
 
         Re-entrant: an event may call it again (that is how Arduino ``delay()`` works).
+        Thread-safe: in virtual mode a second thread rides along while another runs the
+        clock (see the module docstring).
         """
-        with self._cond:
+        if not self.lock.acquire(False):  # the fast path of self._acquire()
+            self._knock()
+        try:
             if self.mode == "virtual":
                 return self._run_virtual(deadline_us, stop)
             if threading.get_ident() == self._driver_ident:
                 return self._run_realtime_driver(deadline_us, stop)
             return self._wait_realtime(deadline_us, stop)
+        finally:
+            self._release()
+
+    def hold(self) -> _Hold:
+        """The world's lock, for code outside the clock's events: ``with clock.hold(): ...``.
+
+        Use it from a host program's thread (a port's ``write()``, ``in_waiting``, a pin
+        read). While another thread is running virtual time, that thread pauses between two
+        events to let this one in, so the lock never stays out of reach for a whole wait.
+        """
+        return self._hold
 
     def notify(self) -> None:
         """Wake every thread waiting on the clock (call after changing shared state)."""
-        with self._cond:
+        with self._hold:
             self._cond.notify_all()
 
     def close(self) -> None:
         """Stop the realtime thread and refuse new events."""
-        with self._cond:
+        with self._hold:
             self._closed = True
             self._heap.clear()
             self._cond.notify_all()
@@ -226,45 +318,142 @@ class VirtualClock:
 
     # -- the engines --------------------------------------------------------------------
 
+    def _acquire(self) -> None:
+        """Take the world's lock; if another thread has it, knock (see :meth:`hold`)."""
+        if not self.lock.acquire(False):
+            self._knock()
+
+    def _knock(self) -> None:
+        """Wait for the lock, counted as knocking: a thread running the clock lets us in."""
+        with self._knock_lock:
+            self._knocks += 1
+        try:
+            self.lock.acquire()
+        finally:
+            with self._knock_lock:
+                self._knocks -= 1
+
+    def _release(self) -> None:
+        if self._pausing:
+            self._cond.notify_all()  # the runner paused for us: tell it we are done
+        self.lock.release()
+
     def _run_virtual(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
+        me = threading.get_ident()
+        if self._seat == me:  # a nested wait: a sketch's delay() inside an event
+            return self._advance_virtual(deadline, stop)
+        if self._seat is not None:
+            ridden = self._ride(deadline, stop)
+            if ridden is not None:
+                return ridden
+        self._seat = me  # nobody runs the clock: this thread does
+        try:
+            return self._advance_virtual(deadline, stop)
+        finally:
+            self._seat = None
+            if self._passengers:
+                self._cond.notify_all()  # one of them takes the seat
+
+    def _advance_virtual(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
+        """The virtual engine: run events in order, jumping over the time between them."""
         heap = self._heap
         pop = heapq.heappop
-        while True:
+        while not self._closed:
             if stop is not None and stop():
                 return True
-            if heap and (deadline is None or heap[0][0] <= deadline):
+            limit = deadline
+            if self._passengers:  # stop at a passenger's deadline too, to let it go
+                limit = earliest(deadline, *(p.deadline for p in self._passengers))
+            if heap and (limit is None or heap[0][0] <= limit):
                 when, _, event = pop(heap)
                 if event.cancelled:
                     continue
                 if when > self._now:
                     self._now = when
                 event.callback(*event.args)
-                continue
-            break
-        if deadline is not None and deadline > self._now:
-            self._now = deadline
+            elif limit is None:
+                break  # nothing is scheduled: nothing could ever change
+            else:
+                if limit > self._now:
+                    self._now = limit
+                if limit == deadline:
+                    break
+            if self._knocks or self._passengers:
+                self._serve_others()
         return stop is not None and stop()
+
+    def _ride(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool | None:
+        """Wait as a passenger while another thread runs virtual time.
+
+        Returns the wait's result, or None when the seat became free (then this thread
+        runs the clock itself).
+        """
+        if stop is not None and stop():
+            return True
+        if deadline is not None and self._now >= deadline:
+            return False
+        me = _Passenger(deadline, stop)
+        self._passengers.append(me)
+        try:
+            while not me.done and not self._closed:
+                if self._seat is None:
+                    return None
+                self._cond.wait(0.05)  # the runner wakes us; the timeout is a safety net
+        finally:
+            me.left = True
+            self._passengers.remove(me)
+            self._cond.notify_all()
+        return stop is not None and stop()
+
+    def _serve_others(self) -> None:
+        """Between two events: release passengers whose wait is over, let knockers in."""
+        now = self._now
+        leaving = [p for p in self._passengers if not p.done and (
+            (p.deadline is not None and now >= p.deadline) or (p.stop is not None and p.stop()))]
+        for passenger in leaving:
+            passenger.done = True
+        if leaving:
+            self._cond.notify_all()
+        if leaving or self._knocks:
+            self._pause(leaving)
+
+    def _pause(self, leaving: list[_Passenger]) -> None:
+        """Release the lock until the knockers got their turn and ``leaving`` have gone."""
+        self._pausing = True
+        try:
+            while not self._closed and (self._knocks or any(not p.left for p in leaving)):
+                self._cond.wait(0.001)
+        finally:
+            self._pausing = False
 
     def _run_due(self, limit: int | None = None) -> None:
         """Run the events due now, but none after ``limit`` (a nested wait's deadline)."""
         heap = self._heap
+        max_lag_us = int(self.MAX_LAG_S * self.speed * 1_000_000)
         while heap and not self._closed:
-            due = self.now_us if limit is None else min(self.now_us, limit)
+            wall = self._wall_us()
+            due = wall if limit is None else min(wall, limit)
             if heap[0][0] > due:
                 break
             when, _, event = heapq.heappop(heap)
             if event.cancelled:
                 continue
+            outer = self._pin  # set when this runs inside a sketch's delay()
+            self._pin = max(when, wall - max_lag_us, outer or 0)
             try:
                 event.callback(*event.args)
             except Exception:  # the driver thread must survive a failing part or sketch
                 log.exception("simulated event %r failed", event)
+            finally:
+                self._pin = outer
             self._cond.notify_all()
+            if self._knocks:
+                self._pause([])
 
     def _wall_seconds_until(self, t_us: int | None) -> float | None:
         if t_us is None:
             return None
-        return max(0.0, (t_us - self.now_us) / 1_000_000 / self.speed)
+        return max(0.0, (t_us - self._wall_us()) / 1_000_000 / self.speed)
 
     def _run_realtime_driver(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
         while not self._closed:
@@ -273,19 +462,27 @@ class VirtualClock:
             # returning, and its sketch stops sampling while the others carry on.
             self._run_due(deadline)
             if stop is not None and stop():
+                self._resume_at(deadline)
                 return True
-            if deadline is not None and self.now_us >= deadline:
+            if deadline is not None and self._wall_us() >= deadline:
                 break
             nxt = self._heap[0][0] if self._heap else None
             target = nxt if deadline is None else (deadline if nxt is None else min(nxt, deadline))
             self._cond.wait(self._wall_seconds_until(target))
+        self._resume_at(deadline)
         return stop is not None and stop()
+
+    def _resume_at(self, deadline: int | None) -> None:
+        """After a sketch's wait: its event goes on at the wait's end (or now, if sooner)."""
+        if self._pin is not None:
+            wall = self._wall_us()
+            self._pin = max(self._pin, wall if deadline is None else min(wall, deadline))
 
     def _wait_realtime(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
         while not self._closed:
             if stop is not None and stop():
                 return True
-            if deadline is not None and self.now_us >= deadline:
+            if deadline is not None and self._wall_us() >= deadline:
                 break
             wait = self._wall_seconds_until(deadline)
             self._cond.wait(0.1 if wait is None else min(wait, 0.1))

@@ -7,6 +7,8 @@ tests and notebooks can also reach a part by name, e.g. ``board.parts["button"].
 Input parts tell a pin what level they drive (:meth:`Part.level`: 0, 1, or None when they
 do not drive it, so the pull resistor decides) and call their listeners on every change,
 which is how a Raspberry Pi sees edges. Output parts take a level or a PWM duty cycle.
+Analog parts give a voltage (:meth:`Part.voltage`), read by an Uno's analog pins or by an
+MCP3008 converter on the Pi's SPI bus.
 
 Sensors take fault options (:class:`Faults`): noise, drift, a stuck value, dropouts.
 """
@@ -36,6 +38,10 @@ __all__ = [
     "Relay",
     "Servo",
     "Buzzer",
+    "TMP36",
+    "LDRCapacitor",
+    "HCSR04",
+    "MCP3008",
     "PARTS",
     "make_part",
 ]
@@ -46,7 +52,8 @@ class Faults:
     """What can go wrong with a sensor. All off by default.
 
     :param noise: standard deviation of random noise added to each reading (in the
-        reading's unit: °C and %RH for a DHT22, ADC counts for analog parts).
+        reading's unit: °C and %RH for a DHT22, °C for a TMP36, metres for an HC-SR04,
+        lux for a light sensor, ADC counts for the other analog parts).
     :param drift: how far readings wander off per simulated hour (same unit).
     :param stuck: a value every reading returns, or True to freeze the first reading.
     :param dropout: probability (0 to 1) that a read gets no answer at all.
@@ -77,11 +84,20 @@ class Faults:
 class Part:
     """Base class of every part. Subclasses set :attr:`kind` and override the methods of
     their role: inputs override :meth:`level` (and call :meth:`_changed`), analog inputs
-    :meth:`analog`, outputs :meth:`write` and, if they take PWM, :meth:`write_pwm`."""
+    :meth:`analog` (and :meth:`voltage` if they are not a simple voltage divider), outputs
+    :meth:`write` and, if they take PWM, :meth:`write_pwm`."""
 
     kind: ClassVar[str] = "part"
-    #: "input", "analog", "output" or "sensor" (a part with its own protocol, the DHT22)
+    #: "input", "analog", "output", "sensor" (a part with its own protocol, the DHT22) or
+    #: "spi" (a chip on the Pi's SPI bus, the MCP3008)
     role: ClassVar[str] = "output"
+    #: How messages name this kind of part ("an LED", "a relay").
+    title: ClassVar[str] = "a part"
+    #: Pins the part uses besides the one it is wired on, by the option that names them:
+    #: the HC-SR04 is wired on its ECHO pin and names its TRIG pin with ``trigger``.
+    extra_pins: ClassVar[tuple[str, ...]] = ()
+    #: The name of the pin the part is wired on, for parts with several ("echo").
+    main_pin: ClassVar[str] = ""
 
     def __init__(self, world: World, name: str, *, faults: Faults | dict | None = None) -> None:
         self.world = world
@@ -93,6 +109,8 @@ class Part:
         self._born_us = world.clock.now_us
         self._frozen: Any = None
         self._listeners: list[Callable[[Part], None]] = []
+        #: When the level last changed (simulated µs): listeners stamp their edges with it.
+        self.changed_at_us = self._born_us
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
@@ -103,8 +121,18 @@ class Part:
         return None
 
     def analog(self) -> int:
-        """The 10-bit value (0 to 1023) an ADC reads from this part."""
+        """The 10-bit value (0 to 1023) an Uno's ADC (5 V reference) reads from this part."""
         return 0
+
+    def voltage(self, supply: float) -> float:
+        """The voltage on the part's signal pin when it is powered from ``supply`` volts.
+
+        Most analog parts are voltage dividers: their output is a fraction of the supply,
+        the fraction :meth:`analog` reads (so a knob at half way gives half of 3.3 V on a
+        Pi's MCP3008 and half of 5 V on an Uno). A sensor with an absolute output (the
+        TMP36) overrides this.
+        """
+        return self.analog() / 1023 * supply
 
     def add_listener(self, callback: Callable[[Part], None]) -> None:
         """Call ``callback(part)`` whenever :meth:`level` may have changed."""
@@ -115,9 +143,33 @@ class Part:
         if callback in self._listeners:
             self._listeners.remove(callback)
 
-    def _changed(self) -> None:
+    def _changed(self, at_us: int | None = None) -> None:
+        """Tell the listeners that :meth:`level` changed, at simulated time ``at_us``
+        (default: now; a scheduled change passes the time it was scheduled for, which a
+        realtime clock may run a little late)."""
+        self.changed_at_us = self.clock.now_us if at_us is None else at_us
         for callback in list(self._listeners):
             callback(self)
+
+    def _change_at(self, at_us: int, change: Callable[[], None]) -> Any:
+        """Run ``change()`` at simulated time ``at_us``, then tell the listeners.
+
+        On a realtime clock the clock's thread runs it when it falls due (the returned
+        event can cancel it). On a virtual clock time moves only while someone waits, and
+        gpiozero times a light sensor or a distance sensor from its own background thread,
+        which waits in wall time and cannot move the clock: so the change happens at once,
+        stamped with ``at_us``, and gpiozero measures the exact simulated duration.
+        """
+        if self.clock.virtual:
+            change()
+            self._changed(at_us)
+            return None
+
+        def run() -> None:
+            change()
+            self._changed(at_us)
+
+        return self.clock.call_at(at_us, run)
 
     # outputs
     def write(self, level: int) -> None:
@@ -126,6 +178,14 @@ class Part:
     def write_pwm(self, duty: float, frequency: float | None) -> None:
         """A PWM signal arrives: duty cycle 0 to 1 at ``frequency`` Hz."""
         self.write(1 if duty >= 0.5 else 0)
+
+    def pin_released(self) -> None:
+        """The board stopped driving the pin (it became an input). For an output part
+        that is as good as LOW: a floating pin switches nothing."""
+        self.write(0)
+
+    def write_extra(self, pin: str, level: int) -> None:
+        """A level arrives on one of :attr:`extra_pins` (``"trigger"``)."""
 
     # faults
     def _apply_faults(self, value: float, *, first: bool = True) -> float:
@@ -166,6 +226,7 @@ class DHT22(Part):
 
     kind = "dht22"
     role = "sensor"
+    title = "a DHT22 sensor"
     MIN_INTERVAL_US = 2_000_000
 
     def __init__(self, world: World, name: str, *, checksum_error_rate: float = 0.02,
@@ -209,7 +270,9 @@ class Photoresistor(Part):
 
     Wiring: LDR from 5 V to an analog pin (A0 on the default Uno), 10 kΩ from that pin to
     GND. ``analogRead`` gives 0 (dark) to 1023 (very bright); the room's daylight and lamp
-    set the light. The Pi has no analog inputs, so it lives on the Uno.
+    set the light. The Pi has no analog inputs: there it sits on a channel of an
+    :class:`MCP3008` (powered from 3.3 V; gpiozero's ``MCP3008(channel=1).value`` is the
+    same fraction). On a Pi GPIO pin use an :class:`LDRCapacitor` instead.
 
     Example::
 
@@ -220,10 +283,10 @@ class Photoresistor(Part):
 
     kind = "photoresistor"
     role = "analog"
+    title = "a photoresistor"
 
     def analog(self) -> int:
-        lux = max(self.room.light(), 0.01)
-        r_ldr = 50_000.0 * (lux / 10.0) ** -0.7  # ohms; a GL5528-like curve
+        r_ldr = ldr_resistance(self.room.light())
         value = 1023.0 * 10_000.0 / (10_000.0 + r_ldr)
         return int(min(1023, max(0, round(self._apply_faults(value)))))
 
@@ -232,8 +295,9 @@ class Potentiometer(Part):
     """Potentiometer (a knob): a voltage divider you turn by hand.
 
     Wiring: the outer legs to 5 V and GND, the middle leg (wiper) to an analog pin (A1 on
-    the default Uno). :meth:`turn` sets the position from 0.0 to 1.0; ``analogRead`` gives
-    0 to 1023.
+    the default Uno; on the Pi, the outer legs to 3.3 V and GND and the wiper to a channel
+    of an :class:`MCP3008`). :meth:`turn` sets the position from 0.0 to 1.0;
+    ``analogRead`` gives 0 to 1023, gpiozero's ``MCP3008(channel=0).value`` 0.0 to 1.0.
 
     Example::
 
@@ -244,6 +308,7 @@ class Potentiometer(Part):
 
     kind = "potentiometer"
     role = "analog"
+    title = "a potentiometer"
 
     def __init__(self, world: World, name: str, *, position: float = 0.5,
                  faults: Faults | dict | None = None) -> None:
@@ -266,8 +331,16 @@ class Button(Part):
 
     Wiring: one leg to a digital pin (D3 on the default Uno, GPIO2 on the Pi), the other
     to GND; use the internal pull-up (``INPUT_PULLUP`` on the Uno; gpiozero's ``Button``
-    does it by default). Like a real contact it **bounces**: each press or release flips
-    the pin a few times within a few milliseconds (``bounce=False`` turns that off).
+    does it by default). Some boards wire the other leg to 3.3 V instead, so a press reads
+    HIGH (``wired_to="3V3"``, read with gpiozero's ``Button(pin, pull_up=False)``).
+
+    Like a real tactile switch it sometimes **bounces**: when the contact closes or opens,
+    it may flip back and forth once or twice more within about 3 ms before it settles.
+    ``bounce_chance`` is how often that happens (0.1: one contact change in ten), so
+    gpiozero's ``Button`` with its default ``bounce_time=None`` usually counts one press
+    per press and now and then two, like on a real Pi; ``bounce_time=0.05`` filters the
+    bounces out. ``bounce_chance=1`` makes every change bounce (for a lesson on
+    debouncing); ``bounce=False`` gives exactly one edge per change (for exact tests).
 
     Example::
 
@@ -278,11 +351,21 @@ class Button(Part):
 
     kind = "button"
     role = "input"
+    title = "a button"
+    #: Longest gap between two bounces (µs); two pairs at most, so a bounce ends within 3.2 ms.
+    BOUNCE_GAP_US = (100, 800)
 
     def __init__(self, world: World, name: str, *, bounce: bool = True,
+                 bounce_chance: float = 0.1, wired_to: str = "GND",
                  faults: Faults | dict | None = None) -> None:
         super().__init__(world, name, faults=faults)
+        if not 0.0 <= bounce_chance <= 1.0:
+            raise ConfigError(f"bounce_chance must be between 0 and 1, not {bounce_chance}")
+        if wired_to not in ("GND", "3V3"):
+            raise ConfigError(f'a button is wired to "GND" or "3V3", not {wired_to!r}')
+        self.wired_to = wired_to
         self.bounce = bounce
+        self.bounce_chance = bounce_chance
         self.is_pressed = False
         self._contact = False
         self.presses = 0
@@ -290,7 +373,9 @@ class Button(Part):
     def level(self) -> int | None:
         if self.faults.stuck is not None:
             return int(bool(self.faults.stuck))
-        return 0 if self._contact else None
+        if not self._contact:
+            return None  # open: the pull resistor decides
+        return 0 if self.wired_to == "GND" else 1
 
     def press(self, duration: float | None = None) -> None:
         """Press the button now; release it after ``duration`` seconds if given."""
@@ -308,17 +393,21 @@ class Button(Part):
                 return
             self.is_pressed = pressed
             self.presses += pressed
-            self._flip(pressed)
-            if self.bounce:
-                t = self.clock.now_us
-                for i in range(2 * self.rng.randint(1, 3)):
-                    t += self.rng.randint(200, 1500)
-                    self.clock.call_at(t, self._flip, pressed if i % 2 else not pressed)
+            self._flip(pressed, self.clock.now_us)
+            if self.bounce and self.rng.random() < self.bounce_chance:
+                self._bounce(pressed)
 
-    def _flip(self, contact: bool) -> None:
+    def _bounce(self, pressed: bool) -> None:
+        """The contact springs back once (or, one time in three, twice) before it settles."""
+        t = self.clock.now_us
+        for i in range(2 * self.rng.choice((1, 1, 2))):
+            t += self.rng.randint(*self.BOUNCE_GAP_US)
+            self.clock.call_at(t, self._flip, pressed if i % 2 else not pressed, t)
+
+    def _flip(self, contact: bool, at_us: int) -> None:
         if contact != self._contact:
             self._contact = contact
-            self._changed()
+            self._changed(at_us)
 
 
 class PIRSensor(Part):
@@ -338,6 +427,7 @@ class PIRSensor(Part):
 
     kind = "pir"
     role = "input"
+    title = "a PIR motion sensor"
 
     def __init__(self, world: World, name: str, *, faults: Faults | dict | None = None) -> None:
         super().__init__(world, name, faults=faults)
@@ -360,11 +450,11 @@ class PIRSensor(Part):
         if self._listeners:
             nxt = self.room.next_motion_change(self.clock.now_us)
             if nxt is not None:
-                self._event = self.clock.call_at(nxt, self._edge)
+                self._event = self.clock.call_at(nxt, self._edge, nxt)
 
-    def _edge(self) -> None:
+    def _edge(self, at_us: int) -> None:
         self._event = None
-        self._changed()
+        self._changed(at_us)
         self._reschedule()
 
 
@@ -383,6 +473,7 @@ class LED(Part):
     """
 
     kind = "led"
+    title = "an LED"
 
     def __init__(self, world: World, name: str, **options: Any) -> None:
         super().__init__(world, name, **options)
@@ -422,6 +513,7 @@ class Relay(Part):
     """
 
     kind = "relay"
+    title = "a relay"
 
     def __init__(self, world: World, name: str, *, load: str | None = None, **options: Any):
         super().__init__(world, name, **options)
@@ -458,12 +550,15 @@ class Servo(Part):
     """
 
     kind = "servo"
+    title = "a servo"
     MIN_PULSE_US = 1000.0
     MAX_PULSE_US = 2000.0
 
     def __init__(self, world: World, name: str, **options: Any) -> None:
         super().__init__(world, name, **options)
         self.angle: float | None = None  # None until the first pulse arrives
+        #: (simulated seconds, angle) for each move, the most recent 10,000
+        self.history: deque[tuple[float, float]] = deque(maxlen=10_000)
 
     def write_pulse(self, width_us: float) -> None:
         """Receive a pulse of ``width_us`` microseconds (0 stops the pulses)."""
@@ -471,7 +566,10 @@ class Servo(Part):
             return  # no pulses: the servo holds where it is
         span = self.MAX_PULSE_US - self.MIN_PULSE_US
         fraction = min(1.0, max(0.0, (width_us - self.MIN_PULSE_US) / span))
-        self.angle = round(fraction * 180.0, 1)
+        angle = round(fraction * 180.0, 1)
+        if angle != self.angle:
+            self.angle = angle
+            self.history.append((self.clock.now(), angle))
 
     def write_pwm(self, duty: float, frequency: float | None) -> None:
         if frequency:
@@ -496,6 +594,7 @@ class Buzzer(Part):
     """
 
     kind = "buzzer"
+    title = "a buzzer"
 
     def __init__(self, world: World, name: str, **options: Any) -> None:
         super().__init__(world, name, **options)
@@ -530,10 +629,328 @@ class Buzzer(Part):
             self.no_tone()
 
 
+class TMP36(Part):
+    """TMP36: an analog temperature sensor whose output is 500 mV plus 10 mV per °C.
+
+    Wiring: flat side towards you, the left leg to the supply (2.7 to 5.5 V), the middle
+    leg (Vout) to an analog input, the right leg to GND. On the Pi, Vout goes to a
+    channel of an :class:`MCP3008`: gpiozero's thermometer recipe turns
+    ``MCP3008(channel=0).value`` into °C with ``(value * 3.3 - 0.5) * 100``. On an Uno,
+    ``analogRead`` × 5000 / 1024 is the voltage in mV. It reads the room's temperature
+    (-40 to 125 °C); faults are in °C.
+
+    Example::
+
+        tmp = world.add_part("tmp36", "thermometer")
+        print(tmp.voltage(3.3))      # 0.69 V at 19 °C
+    """
+
+    kind = "tmp36"
+    role = "analog"
+    title = "a TMP36 temperature sensor"
+
+    def temperature(self) -> float:
+        """The temperature the sensor is at (°C), faults applied, within its range."""
+        return min(125.0, max(-40.0, self._apply_faults(self.room.temperature())))
+
+    def voltage(self, supply: float) -> float:
+        # Absolute, not a fraction of the supply: the same 0.69 V on 3.3 V and on 5 V.
+        return min(supply, 0.5 + 0.01 * self.temperature())
+
+    def analog(self) -> int:
+        return min(1023, int(self.voltage(5.0) * 1024 / 5.0))
+
+
+def ldr_resistance(lux: float) -> float:
+    """A photoresistor's resistance in ohms at ``lux``: 50 kΩ at 10 lux, falling with
+    light along a GL5528-like curve (about 3 kΩ in daylight)."""
+    return 50_000.0 * (max(lux, 0.01) / 10.0) ** -0.7
+
+
+class LDRCapacitor(Part):
+    """Light sensor for a GPIO pin: a photoresistor (LDR) charging a 1 µF capacitor, the
+    circuit gpiozero's ``LightSensor`` reads.
+
+    Wiring: the LDR from 3.3 V to a GPIO pin (GPIO18 in gpiozero's recipes), a 1 µF
+    capacitor from that pin to GND. The Pi has no analog inputs, so gpiozero times the
+    capacitor: it drives the pin LOW to empty it, makes the pin an input and waits for it
+    to read HIGH (above about 1.6 V). The brighter the room, the lower the LDR's
+    resistance and the sooner that happens: about 2 ms in daylight, 3 ms under the lamp
+    alone, more than 10 ms (gpiozero's limit, which it reads as dark) below about 60 lux.
+    Faults are in lux.
+
+    Example::
+
+        sensor = world.add_part("light_sensor", "light")
+        print(sensor.charge_time())   # seconds until the pin reads HIGH in this light
+    """
+
+    kind = "light_sensor"
+    role = "input"
+    title = "a light sensor (an LDR and a capacitor)"
+    #: Charging to 1.6 V of 3.3 V takes ln(3.3 / 1.7) time constants (R × C).
+    TIME_CONSTANTS = math.log(3.3 / (3.3 - 1.6))
+
+    def __init__(self, world: World, name: str, *, capacitance: float = 1e-6,
+                 faults: Faults | dict | None = None) -> None:
+        super().__init__(world, name, faults=faults)
+        if not capacitance > 0:
+            raise ConfigError(f"capacitance must be positive (farads), not {capacitance}")
+        self.capacitance = capacitance
+        self._charged = False
+        self._event: Any = None
+
+    def charge_time(self) -> float:
+        """Seconds from letting go of the pin until it reads HIGH, in the room's light now."""
+        lux = max(0.0, self._apply_faults(self.room.light()))
+        return ldr_resistance(lux) * self.capacitance * self.TIME_CONSTANTS
+
+    def level(self) -> int:
+        return 1 if self._charged else 0
+
+    def write(self, level: int) -> None:
+        # The pin drives the capacitor: LOW empties it at once, HIGH fills it.
+        self._cancel()
+        charged = bool(level)
+        if charged != self._charged:
+            self._charged = charged
+            self._changed()
+
+    def pin_released(self) -> None:
+        # The pin became an input: the LDR starts charging the capacitor.
+        self._cancel()
+        if not self._charged:
+            at_us = self.clock.now_us + max(1, round(self.charge_time() * 1_000_000))
+            self._event = self._change_at(at_us, self._fill)
+
+    def _fill(self) -> None:
+        self._event = None
+        self._charged = True
+
+    def _cancel(self) -> None:
+        if self._event is not None:
+            self._event.cancel()
+            self._event = None
+
+
+class HCSR04(Part):
+    """HC-SR04 ultrasonic distance sensor: a pulse on TRIG sends a ping, then ECHO stays
+    HIGH for as long as the sound takes to reach the nearest object and come back.
+
+    Wiring: VCC to 5 V, GND to GND, TRIG to a GPIO pin, ECHO through a voltage divider
+    (330 Ω and 470 Ω, so the Pi sees 3 V) to another GPIO pin; gpiozero's recipes use
+    ``DistanceSensor(23, 24)``: ECHO on GPIO23, TRIG on GPIO24. In a wiring the part sits
+    on its ECHO pin and names its TRIG pin:
+    ``GPIO23 = { part = "hcsr04", name = "distance", trigger = "GPIO24" }``.
+
+    When TRIG falls (after the 10 µs pulse gpiozero sends), ECHO rises 250 µs later and
+    stays HIGH for distance × 2 / 343 m/s: about 5.8 ms per metre. It measures 2 cm to
+    4 m; with nothing in range the echo lasts 38 ms. A trigger that comes while it still
+    listens for the last echo is ignored. Set :attr:`distance` (metres) or give a
+    ``schedule`` of ``[seconds, metres]`` steps; faults are in metres (a dropout: no echo).
+
+    Example::
+
+        sonar = world.add_part("hcsr04", "distance", distance=0.5)
+        sonar.distance = 0.3                  # something came closer
+        sonar.schedule([(60, 1.2)])           # at t = 60 s it moves away again
+    """
+
+    kind = "hcsr04"
+    role = "input"
+    title = "an HC-SR04 distance sensor"
+    extra_pins = ("trigger",)
+    main_pin = "echo"
+    SPEED_OF_SOUND = 343.0  # m/s, in air at about 20 °C
+    RANGE = (0.02, 4.0)  # metres
+    NO_ECHO_US = 38_000  # how long ECHO stays HIGH when nothing is in range
+    ECHO_DELAY_US = 250  # from TRIG falling to ECHO rising: the 8 pulses of 40 kHz go out
+
+    def __init__(self, world: World, name: str, *, distance: float = 1.0,
+                 schedule: Any = None, faults: Faults | dict | None = None) -> None:
+        super().__init__(world, name, faults=faults)
+        self._steps: list[tuple[int, float]] = [(self.clock.now_us, self._metres(distance))]
+        if schedule:
+            self.schedule(schedule)
+        self._echo = 0
+        self._trigger_high = False
+        self._busy_until_us = 0
+        self.pings = 0
+
+    @staticmethod
+    def _metres(value: Any) -> float:
+        try:
+            metres = float(value)
+        except (TypeError, ValueError):
+            metres = -1.0
+        if not metres > 0:
+            raise ConfigError(f"a distance is a positive number of metres, not {value!r}")
+        return metres
+
+    @property
+    def distance(self) -> float:
+        """The distance (m) from the sensor to the nearest object now."""
+        return self.distance_at(self.clock.now_us)
+
+    @distance.setter
+    def distance(self, metres: float) -> None:
+        # From now on: this replaces what the schedule said about later times.
+        now = self.clock.now_us
+        self._steps = [s for s in self._steps if s[0] < now] + [(now, self._metres(metres))]
+
+    def schedule(self, steps: Any) -> None:
+        """Add ``(seconds, metres)`` steps: from ``seconds`` of simulated time on, the nearest
+        object is ``metres`` away (until the next step)."""
+        try:
+            added = [(round(float(t) * 1_000_000), self._metres(m)) for t, m in steps]
+        except (TypeError, ValueError):
+            raise ConfigError(f"a schedule is a list of [seconds, metres] pairs, not {steps!r}"
+                              ) from None
+        self._steps = sorted(self._steps + added, key=lambda step: step[0])
+
+    def distance_at(self, t_us: int) -> float:
+        """The distance (m) at simulated time ``t_us``."""
+        metres = self._steps[0][1]
+        for when, value in self._steps:
+            if when > t_us:
+                break
+            metres = value
+        return metres
+
+    def level(self) -> int:
+        return self._echo
+
+    def write(self, level: int) -> None:
+        pass  # ECHO is the sensor's output: a Pi driving it changes nothing
+
+    def pin_released(self) -> None:
+        pass
+
+    def write_extra(self, pin: str, level: int) -> None:
+        if pin != "trigger":
+            return
+        if level:
+            self._trigger_high = True
+        elif self._trigger_high:
+            self._trigger_high = False
+            if not self._listening():
+                self._ping(self.clock.now_us)
+
+    def _listening(self) -> bool:
+        """True while the sensor still waits for its last echo. Only a realtime clock has
+        such a wait: on a virtual clock the whole echo is delivered at once."""
+        return not self.clock.virtual and self.clock.now_us < self._busy_until_us
+
+    def _ping(self, now: int) -> None:
+        self.pings += 1
+        try:
+            metres = self._apply_faults(self.distance_at(now))
+        except SensorReadError:
+            self._busy_until_us = now + self.ECHO_DELAY_US + self.NO_ECHO_US
+            return  # a dropout: the ping never comes back, ECHO stays LOW
+        low, high = self.RANGE
+        if metres > high:
+            width = self.NO_ECHO_US
+        else:
+            width = round(max(metres, low) * 2 / self.SPEED_OF_SOUND * 1_000_000)
+        rise = now + self.ECHO_DELAY_US
+        self._busy_until_us = rise + width
+        self._change_at(rise, lambda: self._set_echo(1))
+        self._change_at(rise + width, lambda: self._set_echo(0))
+
+    def _set_echo(self, level: int) -> None:
+        self._echo = level
+
+
+class MCP3008(Part):
+    """MCP3008: an 8-channel, 10-bit analog-to-digital converter on the SPI bus, the usual
+    way to give a Raspberry Pi (which has no analog inputs) analog inputs.
+
+    Wiring: VDD and VREF to 3.3 V, AGND and DGND to GND, CLK to SCLK (GPIO11), DOUT to
+    MISO (GPIO9), DIN to MOSI (GPIO10), CS to CE0 (GPIO8) or CE1 (GPIO7); analog parts
+    (potentiometer, photoresistor, TMP36) on CH0 to CH7. gpiozero's ``MCP3008(channel=0)``
+    reads it over SPI: every read is one 3-byte conversation, a start bit, single-ended or
+    differential, the channel; back come a null bit and the 10-bit result.
+    :meth:`transfer` answers it bit by bit, like the chip. The result is
+    1024 × voltage / VREF (at most 1023); a channel with nothing wired reads 0.
+
+    Example::
+
+        adc = world.add_part("mcp3008", "adc")
+        adc.connect(0, world.add_part("potentiometer", "knob", position=0.25))
+        print(adc.read(0))                          # 256
+        print(adc.transfer([0x01, 0x80, 0x00]))     # [0, 1, 0]: 256 in the last 10 bits
+    """
+
+    kind = "mcp3008"
+    role = "spi"
+    title = "an MCP3008 converter"
+    CHANNELS = 8
+
+    def __init__(self, world: World, name: str, *, vref: float = 3.3,
+                 faults: Faults | dict | None = None) -> None:
+        super().__init__(world, name, faults=faults)
+        if not 0 < vref <= 5.5:
+            raise ConfigError(f"vref is the reference voltage, 0 to 5.5 V, not {vref}")
+        self.vref = float(vref)
+        self.channels: dict[int, Part] = {}
+        self.conversions = 0
+        #: The single-ended channel (or differential pair's IN+) of the last conversion.
+        self.last_channel: int | None = None
+
+    def connect(self, channel: int, part: Part) -> None:
+        """Wire an analog ``part`` to ``channel`` (0 to 7)."""
+        if not 0 <= channel < self.CHANNELS:
+            raise ConfigError(f"the MCP3008 has channels CH0 to CH7, not CH{channel}")
+        if part.role != "analog":
+            raise ConfigError(f"{part.title} ({part.kind}) is not an analog part: an ADC "
+                              "channel reads a voltage (photoresistor, potentiometer, tmp36)")
+        self.channels[channel] = part
+
+    def read(self, channel: int, *, differential: bool = False) -> int:
+        """Convert ``channel`` against GND; ``differential``: the pair that ``channel`` (its
+        D2 D1 D0 bits) selects, IN+ minus IN-, 0 when negative."""
+        self.conversions += 1
+        if not differential:
+            self.last_channel = channel
+            volts = self._volts(channel)
+        else:
+            pair = channel & 0b110
+            plus, minus = (pair, pair + 1) if channel % 2 == 0 else (pair + 1, pair)
+            self.last_channel = plus
+            volts = self._volts(plus) - self._volts(minus)
+        return min(1023, max(0, int(volts * 1024 / self.vref)))
+
+    def _volts(self, channel: int) -> float:
+        part = self.channels.get(channel)
+        return part.voltage(self.vref) if part is not None else 0.0
+
+    def transfer(self, data: Any) -> list[int]:
+        """One conversation while CS is LOW: ``data`` bytes go in on DIN, as many come back
+        on DOUT. After the start bit (the first 1) come SGL/DIFF and D2 D1 D0; one clock
+        later the chip sends a null bit (0), the result from B9 down to B0, then B1 up to
+        B9 again (LSB first) and zeros while the clock keeps running."""
+        bits_in = [(int(word) >> (7 - i)) & 1 for word in data for i in range(8)]
+        bits_out = [0] * len(bits_in)
+        if 1 in bits_in and bits_in.index(1) + 4 < len(bits_in):
+            start = bits_in.index(1)
+            single = bits_in[start + 1] == 1
+            channel = bits_in[start + 2] << 2 | bits_in[start + 3] << 1 | bits_in[start + 4]
+            code = self.read(channel, differential=not single)
+            msb_first = [(code >> (9 - i)) & 1 for i in range(10)]
+            answer = [0, *msb_first, *msb_first[-2::-1]]
+            for position, bit in enumerate(answer, start + 6):
+                if position < len(bits_out):
+                    bits_out[position] = bit
+        return [sum(bit << (7 - i) for i, bit in enumerate(bits_out[k:k + 8]))
+                for k in range(0, len(bits_out), 8)]
+
+
 #: Every part kind by name, as used in wiring descriptions and ``python -m simulators list``.
 PARTS: dict[str, type[Part]] = {
     cls.kind: cls
-    for cls in (DHT22, Photoresistor, Button, PIRSensor, Potentiometer, LED, Relay, Servo, Buzzer)
+    for cls in (DHT22, Photoresistor, Button, PIRSensor, Potentiometer, LED, Relay, Servo, Buzzer,
+                TMP36, LDRCapacitor, HCSR04, MCP3008)
 }
 
 

@@ -12,27 +12,42 @@ URL form: ``sim://<board>[?option=value&...]``. ``<board>`` is the name of a boa
 registered with :func:`simulators.register_board` (then no options are allowed), or
 ``uno`` for a fresh Uno in a fresh world built from the options:
 
-``sketch``  built-in sketch name or path to a ``.py`` sketch (default ``sensor_reporter``)
-``seed``    the world's seed (default 0)
-``clock``   ``virtual`` or ``realtime`` (default ``realtime``)
-``speed``   realtime speed factor (default 1)
-``faults``  a fault for every sensor, e.g. ``noise:0.5,dropout:0.1``
-anything else (``interval``, ``poll``, ...) goes to the sketch's ``PARAMS``.
+``sketch``   built-in sketch name or path to a ``.py`` sketch (default ``sensor_reporter``)
+``seed``     the world's seed (default 0)
+``clock``    ``virtual`` or ``realtime`` (default ``realtime``)
+``speed``    realtime speed factor (default 1)
+``faults``   a fault for every sensor, e.g. ``noise:0.5,dropout:0.1``
+``boot_ms``  how long the bootloader runs after a reset (default 500; bytes sent
+             before the sketch's ``Serial.begin()`` are lost, as on a real Uno)
+anything else (``interval``, ``baud``, ``banner=0``, ...) goes to the sketch's ``PARAMS``.
 
-Timeouts are in simulated seconds. In virtual mode time moves only while the reader
-waits: ``read``/``readline`` with a timeout let the board run up to that long.
-``in_waiting`` never moves time.
+Bytes travel at the baud rate both ways (see :class:`~simulators.uno.SerialLink`).
+``write()`` returns once the computer's 4 KB output buffer has taken the bytes, waits
+while it is full (``write_timeout`` raises :class:`~serial.SerialTimeoutException`, as
+pyserial does), and ``flush()`` waits until they have reached the board. ``dtr`` going
+active resets the board, like the Uno's auto-reset circuit.
+
+Timeouts are in simulated seconds. In virtual mode time moves only while someone waits
+(a ``read``/``readline``, a ``write`` that has to wait, ``flush``); ``in_waiting`` and
+``out_waiting`` never move time.
 """
 
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
-from serial.serialutil import PortNotOpenError, SerialBase, SerialException, to_bytes
+from serial.serialutil import (
+    PortNotOpenError,
+    SerialBase,
+    SerialException,
+    SerialTimeoutException,
+    to_bytes,
+)
 
-from .clock import seconds_to_us
-from .errors import ConfigError
+from .clock import earliest, seconds_to_us
+from .errors import ConfigError, PortError
 from .world import World, find_board
 
 __all__ = ["Serial", "parse_url"]
@@ -75,6 +90,7 @@ def build_board(name: str, options: dict[str, str]) -> Any:
     try:
         seed = int(options.pop("seed", "0"))
         speed = float(options.pop("speed", "1"))
+        boot_ms = int(options.pop("boot_ms", "500"))
     except ValueError as exc:
         raise ConfigError(f"bad number in URL: {exc}") from None
     clock = options.pop("clock", "realtime")
@@ -88,7 +104,7 @@ def build_board(name: str, options: dict[str, str]) -> Any:
                 spec["faults"] = faults
     world = World(seed=seed, clock=clock, speed=speed)
     try:
-        return world.add_uno(sketch, name=name, params=options, wiring=wiring)
+        return world.add_uno(sketch, name=name, params=options, wiring=wiring, boot_ms=boot_ms)
     except Exception:
         world.close()
         raise
@@ -100,12 +116,18 @@ class Serial(SerialBase):
     Extra attributes: :attr:`board` (the :class:`~simulators.uno.Uno`), :attr:`world`.
     """
 
+    #: pyserial-like output: a blocked write() wakes when this much room is free (the
+    #: tty layer's WAKEUP_CHARS), not for every byte.
+    WAKEUP_BYTES = 256
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.board: Any = None
         self.world: World | None = None
         self._owns_world = False
         self._session = -1
-        self._cancel = False
+        self._cancel_read = False
+        self._cancel_write = False
+        self._closing = False
         self._dtr_was = False
         super().__init__(*args, **kwargs)
 
@@ -131,25 +153,35 @@ class Serial(SerialBase):
             raise SerialException(f"could not open port {self.portstr!r}: {exc}") from exc
         self.board = board
         self.world = board.world
-        self._session = board.serial.open(self, self._baudrate)
-        self.is_open = True
-        self._cancel = False
-        self._dtr_was = self._dtr_state
-        if self._dtr_state:
-            board.reset()  # the auto-reset circuit: DTR pulses the Uno's RESET line
+        with board.clock.hold():
+            self._session = board.serial.open(self, self._baudrate)
+            self.is_open = True
+            self._closing = False
+            self.__dict__.pop("__IOBase_closed", None)  # io's `closed` flag, from a close()
+            self._cancel_read = self._cancel_write = False
+            self._dtr_was = self._dtr_state
+            if self._dtr_state:
+                board.reset()  # the auto-reset circuit: DTR pulses the Uno's RESET line
 
     def close(self) -> None:
-        """Close the port (a fresh ``sim://uno`` world is shut down with it)."""
+        """Close the port (a fresh ``sim://uno`` world is shut down with it).
+
+        Bytes already written still reach the board, as from a real USB adapter.
+        """
         if self.is_open:
-            self.is_open = False
-            self.board.serial.close(self)
+            clock = self.board.clock
+            with clock.hold():
+                self.is_open = False
+                self.board.serial.close(self)
+                clock.notify()  # a read or write blocked in another thread gives up
             if self._owns_world:
                 self.world.close()
+        self._closing = True
+        super().close()  # io's close: marks the port `closed` (its flush() is a no-op now)
 
     def _reconfigure_port(self) -> None:
         if self.is_open:
-            with self.board.clock.lock:
-                self.board.serial.host_baud = self._baudrate
+            self.board.serial.set_host_baud(self._baudrate)
 
     def from_url(self, url: str) -> str:
         """Check a ``sim://`` URL (pyserial's hook)."""
@@ -165,20 +197,80 @@ class Serial(SerialBase):
         link.check(self._session)
         return link
 
-    def _wait(self, link: Any, ready: Any) -> None:
-        """Let simulated time pass until ``ready()`` or the timeout."""
+    def _wait(self, ready: Callable[[], bool], due: Callable[[], int | None],
+              timeout: float | None, *, reading: bool,
+              finish: Callable[[], Any] = lambda: None) -> tuple[str, Any]:
+        """Let simulated time pass until ``ready()`` is true, the timeout passes, or the
+        wait is cancelled (:meth:`cancel_read` / :meth:`cancel_write`); then run
+        ``finish()`` and return ``("ready" | "timeout" | "cancelled", what it returned)``.
+
+        ``ready()`` and ``finish()`` run with the world's lock held. ``due()`` says when
+        the bytes that would make ``ready()`` true arrive, if they are already on the wire:
+        the wait wakes right then. A read also wakes whenever the sketch prints something,
+        and counts as a blocked reader meanwhile (the computer hands it every byte).
+        """
+        link = self.board.serial
         clock = link.clock
-        if self._timeout == 0:
-            return
-        deadline = None if self._timeout is None else clock.now_us + seconds_to_us(self._timeout)
         session = self._session
+        deadline = None
+        if timeout is not None:  # a positive timeout lets at least 1 µs pass
+            deadline = clock.now_us + (max(1, seconds_to_us(timeout)) if timeout > 0 else 0)
 
-        def stop() -> bool:
-            return ready() or self._cancel or link.session != session
+        def cancelled() -> bool:
+            flag = self._cancel_read if reading else self._cancel_write
+            return flag or not self.is_open or link.session != session
 
-        clock.run_until(deadline, stop)
-        self._cancel = False
-        link.check(session)
+        counted = False  # in link.host_readers
+        try:
+            while True:
+                with clock.hold():
+                    if reading and not counted:
+                        link.host_readers += 1
+                        counted = True
+                    outcome, wake = self._wait_step(ready, due, cancelled, deadline)
+                    if outcome is not None:
+                        if counted:
+                            link.host_readers -= 1
+                            counted = False
+                        if outcome == "cancelled":
+                            self._end_cancel(reading)
+                        return outcome, finish()
+                    printed = link.printed
+                clock.run_until(earliest(deadline, wake), lambda seen=printed: cancelled() or (
+                    reading and link.printed != seen))
+        finally:
+            if counted:
+                with clock.hold():
+                    link.host_readers -= 1
+
+    def _wait_step(self, ready: Callable[[], bool], due: Callable[[], int | None],
+                   cancelled: Callable[[], bool], deadline: int | None,
+                   ) -> tuple[str | None, int | None]:
+        """One look, lock held: how the wait ends now (or None) and when to look again."""
+        clock = self.board.clock
+        if ready():
+            return "ready", None
+        if cancelled():
+            return "cancelled", None
+        if clock.closed:
+            raise PortError(f"{self.portstr}: the simulated world was closed "
+                            "(world.close()); open a new port")
+        if deadline is not None and clock.now_us >= deadline:
+            return "timeout", None
+        wake = due()
+        if clock.virtual and wake is None and deadline is None and clock.next_event_us() is None:
+            return "timeout", None  # nothing is scheduled: nothing can ever arrive
+        return None, wake
+
+    def _end_cancel(self, reading: bool) -> None:
+        """A wait ended early: say why if the port died; else consume the cancel."""
+        if not self.is_open:
+            raise PortNotOpenError()
+        self.board.serial.check(self._session)  # unplugged while waiting
+        if reading:
+            self._cancel_read = False
+        else:
+            self._cancel_write = False
 
     # -- reading ------------------------------------------------------------------------
 
@@ -186,74 +278,109 @@ class Serial(SerialBase):
     def in_waiting(self) -> int:
         """Bytes received and not read yet (does not let time pass)."""
         link = self._link()
-        return len(link.host_buffer)
+        with link.clock.hold():
+            return len(link.settle_host())
 
     def read(self, size: int = 1) -> bytes:
         """Read ``size`` bytes, waiting at most ``timeout`` (simulated) seconds."""
         link = self._link()
-        buf = link.host_buffer
-        if len(buf) < size:
-            self._wait(link, lambda: len(buf) >= size)
-        with link.clock.lock:
-            return link.take(size)
+        if size <= 0:
+            return b""
+        return self._wait(lambda: len(link.settle_host()) >= size,
+                          lambda: link.host_due_us(size), self._timeout, reading=True,
+                          finish=lambda: link.take(size))[1]
 
     def read_until(self, expected: bytes = b"\n", size: int | None = None) -> bytes:
         """Read up to and including ``expected``, ``size`` bytes, or until the timeout."""
         link = self._link()
-        buf = link.host_buffer
         expected = bytes(expected)
 
         def ready() -> bool:
+            buf = link.settle_host()
             return expected in buf or (size is not None and len(buf) >= size)
 
-        if not ready():
-            self._wait(link, ready)
-        with link.clock.lock:
+        def due() -> int | None:
+            by_size = None if size is None else link.host_due_us(size)
+            return earliest(link.host_due_until(expected), by_size)
+
+        def take_line() -> bytes:
+            buf = link.host_buffer
             index = buf.find(expected)
             end = len(buf) if index < 0 else index + len(expected)
-            if size is not None:
-                end = min(end, size)
-            return link.take(end)
+            return link.take(end if size is None else min(end, size))
+
+        return self._wait(ready, due, self._timeout, reading=True, finish=take_line)[1]
 
     def readline(self, size: int | None = -1) -> bytes:  # type: ignore[override]
         """Read one line, ending in ``\\n`` (or what arrived before the timeout)."""
         return self.read_until(b"\n", None if size is None or size < 0 else size)
 
     def cancel_read(self) -> None:
-        """Make a blocked read return early."""
-        self._cancel = True
+        """Make a blocked read return early (with what it has)."""
+        self._cancel_read = True
         if self.board is not None:
             self.board.clock.notify()
 
     # -- writing ------------------------------------------------------------------------
 
     def write(self, data: bytes) -> int:
-        """Send bytes to the board's 64-byte receive buffer."""
+        """Send bytes to the board; returns how many the computer accepted.
+
+        Like pyserial on a real port: returns once all of them are in the 4 KB output
+        buffer (it waits while it is full); with ``write_timeout=0`` it takes what fits
+        and returns at once; when ``write_timeout`` passes first it raises
+        :class:`~serial.SerialTimeoutException`; :meth:`cancel_write` makes it return early.
+        """
         link = self._link()
-        return link.host_write(to_bytes(data))
+        data = memoryview(to_bytes(data))
+        sent = 0
+
+        def push() -> bool:
+            nonlocal sent
+            link.check(self._session)
+            sent += link.host_write(data[sent:])
+            return sent >= len(data)
+
+        if self._write_timeout == 0:
+            with link.clock.hold():
+                push()
+            return sent
+        outcome, _ = self._wait(push, lambda: link.room_due_us(
+            min(len(data) - sent, self.WAKEUP_BYTES)), self._write_timeout, reading=False)
+        if outcome == "timeout":
+            raise SerialTimeoutException(
+                f"Write timeout: only {sent} of {len(data)} bytes went out within "
+                f"write_timeout={self._write_timeout} s (the board reads them at "
+                f"{self._baudrate} baud; write less at a time or raise write_timeout)")
+        return sent
 
     def flush(self) -> None:
-        """Nothing waits in an output buffer: writes arrive at once."""
-        self._link()
+        """Wait until every byte written has reached the board (like ``tcdrain``)."""
+        if not self.is_open and self._closing:
+            return  # io.RawIOBase.close() flushes once more: nothing to do
+        link = self._link()
+        self._wait(lambda: link.out_waiting() == 0, link.drained_due_us, None, reading=False)
 
     @property
     def out_waiting(self) -> int:
-        """Always 0: writes arrive at once."""
-        self._link()
-        return 0
+        """Bytes written and not yet arrived at the board (does not let time pass)."""
+        return self._link().out_waiting()
 
     def reset_input_buffer(self) -> None:
         """Throw away what was received and not read."""
         link = self._link()
-        with link.clock.lock:
-            link.host_buffer.clear()
+        with link.clock.hold():
+            link.settle_host().clear()
 
     def reset_output_buffer(self) -> None:
-        """Nothing to throw away: writes arrive at once."""
-        self._link()
+        """Throw away what was written and has not gone out yet."""
+        self._link().discard_output()
 
     def cancel_write(self) -> None:
-        """Writes never block; nothing to cancel."""
+        """Make a blocked write return early (with the count of bytes it got out)."""
+        self._cancel_write = True
+        if self.board is not None:
+            self.board.clock.notify()
 
     # -- modem lines ----------------------------------------------------------------------
 
@@ -264,7 +391,7 @@ class Serial(SerialBase):
         self._dtr_was = self._dtr_state
 
     def _update_rts_state(self) -> None:
-        pass
+        pass  # the Uno's USB chip does not wire RTS to anything
 
     def _update_break_state(self) -> None:
         pass
@@ -288,4 +415,3 @@ class Serial(SerialBase):
     def cd(self) -> bool:
         self._link()
         return True
-

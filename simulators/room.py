@@ -68,6 +68,8 @@ class Room:
         self._ends: list[int] = []
         self._motion_hours = 0  # hours of motion schedule generated so far
         self._motion_watchers: list[Callable[[], None]] = []
+        self._daylight: float | None = None  # set_daylight(): held by hand
+        self._outside: float | None = None  # set_outside_temperature(): held by hand
 
     # -- time of day --------------------------------------------------------------------
 
@@ -78,6 +80,8 @@ class Room:
 
     def outside_temperature(self, t_us: int | None = None) -> float:
         """Outside temperature in °C: a sine over the day, coldest at 03:00."""
+        if self._outside is not None:
+            return self._outside
         hour = self.hour_of_day(t_us)
         s = self.settings
         return s.outside_mean + s.outside_swing * math.sin(2 * math.pi * (hour - 9) / 24)
@@ -107,10 +111,31 @@ class Room:
 
     def light(self, t_us: int | None = None) -> float:
         """Illuminance in lux: daylight through the window plus the lamp."""
-        hour = self.hour_of_day(t_us)
         s = self.settings
+        lamp = s.lamp_lux if self._lamps else 0.0
+        if self._daylight is not None:
+            return self._daylight + lamp
+        hour = self.hour_of_day(t_us)
         daylight = s.window_lux * max(0.0, math.sin(math.pi * (hour - 6) / 12))
-        return 2.0 + daylight + (s.lamp_lux if self._lamps else 0.0)
+        return 2.0 + daylight + lamp
+
+    # -- knobs turned by hand (scenarios, the board view) --------------------------------
+
+    def set_daylight(self, lux: float | None) -> None:
+        """Hold the daylight through the window at ``lux`` (the lamp still adds its light);
+        ``None`` hands it back to the day cycle."""
+        self._daylight = None if lux is None else float(lux)
+
+    def set_outside_temperature(self, celsius: float | None) -> None:
+        """Hold the outside temperature (the room follows with its usual inertia);
+        ``None`` hands it back to the day cycle."""
+        self._integrate(self.clock.now_us)  # the time so far passed with the old weather
+        self._outside = None if celsius is None else float(celsius)
+
+    def set_temperature(self, celsius: float) -> None:
+        """Put the room at ``celsius`` now (it drifts on from there)."""
+        self._integrate(self.clock.now_us)
+        self._temperature = float(celsius)
 
     def set_heater(self, source: object, on: bool) -> None:
         """Switch the heater on or off on behalf of ``source`` (a relay)."""

@@ -8,9 +8,10 @@ A ``loop()`` that never delays is run once per simulated millisecond.
 
 The serial port has two ends. The sketch uses ``Serial`` (see :mod:`simulators.arduino`);
 a host program reaches the other end through ``sim://`` (pyserial), a pty, or TCP. Like the
-real board: opening the port with DTR resets the board; a host baud rate that differs
-from ``Serial.begin()`` turns bytes into garbage; :meth:`Uno.unplug` makes the host's next
-read fail; the board keeps 64 bytes of input and the host 4096 bytes of output.
+real board: bytes travel at the baud rate both ways (:class:`SerialLink`); opening the
+port with DTR resets the board; a host baud rate that differs from ``Serial.begin()``
+turns bytes into garbage; :meth:`Uno.unplug` makes the host's next read fail; the board
+keeps 64 bytes of input, so a sketch that reads too slowly loses bytes.
 
 Example::
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -81,26 +83,191 @@ def describe_sketches() -> dict[str, str]:
     return result
 
 
+BITS_PER_BYTE = 10  # 8N1: a start bit, eight data bits, a stop bit
+
+
+class _Burst:
+    """Bytes sent back to back from ``start_us``: byte ``i`` (counted from the burst's
+    start) has arrived at ``start_us + ceil((i + 1) * 10 * 1e6 / baud)`` µs."""
+
+    __slots__ = ("start_us", "baud", "data", "first")
+
+    def __init__(self, start_us: int, baud: int, data: bytes) -> None:
+        self.start_us = start_us
+        self.baud = baud
+        self.data = bytearray(data)  # not taken by the receiver yet
+        self.first = 0  # how many bytes of the burst were taken already
+
+    def due_us(self, index: int) -> int:
+        """When ``data[index]`` has arrived (its stop bit is done)."""
+        bits = (self.first + index + 1) * BITS_PER_BYTE * 1_000_000
+        return self.start_us - (-bits // self.baud)  # ceiling division
+
+    def arrived(self, now_us: int) -> int:
+        """How many bytes of ``data`` have arrived by ``now_us``."""
+        count = (now_us - self.start_us) * self.baud // (BITS_PER_BYTE * 1_000_000) - self.first
+        return min(max(count, 0), len(self.data))
+
+
+class Wire:
+    """Bytes travelling one way over a serial line, at the baud rate, in order.
+
+    Like a real UART, each byte takes ten bit times (8N1) and the next one follows at once
+    while there is more to send; when the line was idle, a new byte starts when it is
+    sent. Nothing is scheduled per byte: :meth:`arrived` works out how many bytes have
+    reached the other end by a given time, and the receiver takes them in one batch when it
+    next looks. (Each stretch sent back to back is a "burst"; there are rarely two.)
+    """
+
+    __slots__ = ("bursts", "size")
+
+    def __init__(self) -> None:
+        self.bursts: deque[_Burst] = deque()
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def push(self, payload: bytes, now_us: int, baud: int) -> None:
+        """Send ``payload`` at ``baud`` after what is still on its way."""
+        last = self.bursts[-1] if self.bursts else None
+        end = last.due_us(len(last.data) - 1) if last is not None else now_us
+        if last is not None and last.baud == baud and end >= now_us:
+            last.data += payload  # the line is busy: these bytes follow back to back
+        else:
+            self.bursts.append(_Burst(max(now_us, end), baud, payload))
+        self.size += len(payload)
+
+    def arrived(self, now_us: int) -> int:
+        """How many of the queued bytes have reached the other end by ``now_us``."""
+        total = 0
+        for burst in self.bursts:
+            count = burst.arrived(now_us)
+            total += count
+            if count < len(burst.data):
+                break
+        return total
+
+    def pending(self, now_us: int) -> int:
+        """How many bytes have not reached the other end by ``now_us``."""
+        return self.size - self.arrived(now_us)
+
+    def take(self, count: int) -> bytes:
+        """Remove and return the first ``count`` bytes (they have arrived)."""
+        chunks = []
+        while count > 0:
+            burst = self.bursts[0]
+            chunk = burst.data[:count]
+            del burst.data[:count]
+            burst.first += len(chunk)
+            if not burst.data:
+                self.bursts.popleft()
+            chunks.append(chunk)
+            count -= len(chunk)
+            self.size -= len(chunk)
+        return b"".join(chunks)
+
+    def due_us(self, index: int) -> int:
+        """When queued byte ``index`` (0: the oldest) has arrived."""
+        for burst in self.bursts:
+            if index < len(burst.data):
+                return burst.due_us(index)
+            index -= len(burst.data)
+        raise IndexError("no such byte on the wire")
+
+    def end_us(self) -> int | None:
+        """When the last queued byte has arrived (None: nothing queued)."""
+        if not self.bursts:
+            return None
+        last = self.bursts[-1]
+        return last.due_us(len(last.data) - 1)
+
+    def truncate(self, count: int) -> None:
+        """Keep only the first ``count`` queued bytes (throw the rest away unsent)."""
+        kept = 0
+        for index, burst in enumerate(self.bursts):
+            if kept + len(burst.data) > count:
+                del burst.data[count - kept:]
+                for _ in range(len(self.bursts) - index - 1):
+                    self.bursts.pop()
+                if not burst.data:
+                    self.bursts.pop()
+                break
+            kept += len(burst.data)
+        self.size = min(self.size, count)
+
+    def find(self, pattern: bytes) -> int:
+        """The index of ``pattern`` in the queued bytes, or -1."""
+        if len(self.bursts) == 1:
+            return self.bursts[0].data.find(pattern)
+        return self.find_all().find(pattern)
+
+    def find_all(self) -> bytes:
+        """All queued bytes, in order."""
+        return b"".join(burst.data for burst in self.bursts)
+
+    def clear(self) -> None:
+        """Forget everything queued (a reset, an unplug, a flush)."""
+        self.bursts.clear()
+        self.size = 0
+
+
 class SerialLink:
-    """The Uno's serial port: the sketch's end (``Serial``) and the host's end."""
+    """The Uno's serial port: the sketch's end, the host's end, and the wire between them.
+
+    Bytes travel at the baud rate, ten bits a byte (8N1), both ways, on the world's clock:
+
+    host → board
+        ``write()`` hands bytes to the computer, which keeps up to :attr:`HOST_TX_SIZE`
+        of them (the tty layer and the USB adapter's buffer; ``write()`` returns once they
+        are accepted and waits while it is full). They leave at the host's baud rate and
+        land in the board's 64-byte receive buffer ``rx``. A byte that arrives while
+        ``rx`` is full, or before the sketch called ``Serial.begin()``, is lost and
+        counted in :attr:`rx_dropped`. A sketch that reads ``Serial`` every ``loop()``
+        keeps up: 9600 baud is about one byte a millisecond.
+    board → host
+        ``Serial.print`` puts bytes in the 64-byte transmit buffer (printing more waits for
+        the wire, as on the chip); they reach the computer at the sketch's baud rate. Up
+        to :attr:`HOST_RX_SIZE` unread bytes wait there for the program (while a program
+        is blocked in ``read()``, it takes them as they come); more are lost and counted
+        in :attr:`host_dropped`.
+
+    Nothing is scheduled per byte: whoever looks works out what has arrived by now. The
+    sketch moves arrived bytes into ``rx`` when it looks (:meth:`settle_board`), the host
+    into ``host_buffer`` (:meth:`settle_host`); the host only counts what is on its way to
+    the board, so a sketch whose events run late (realtime, a busy computer) still finds
+    its bytes in order. Methods for the host (``host_*``, ``open``, ``out_waiting``, ...)
+    take the clock's lock themselves; the others run inside the sketch.
+    """
 
     RX_SIZE = 64  # the Uno's receive buffer (HardwareSerial)
     TX_SIZE = 64  # its transmit buffer: printing more than that waits for the wire
-    HOST_SIZE = 4096  # what the computer buffers before it drops bytes
+    HOST_RX_SIZE = 4096  # unread bytes the computer keeps before it drops more
+    HOST_TX_SIZE = 4096  # written bytes the computer accepts before write() has to wait
 
     def __init__(self, board: Uno) -> None:
         self.board = board
         self.clock = board.clock
         self.board_baud: int | None = None  # set by Serial.begin()
-        self.host_baud: int | None = None  # set while a host has the port open
+        self.host_baud: int | None = None  # set while a host has the port open (None: TCP)
         self.host: object | None = None
         self.session = 0  # bumped on unplug: open host ends notice they are dead
-        self.rx = bytearray()  # host -> sketch
-        self.host_buffer = bytearray()  # sketch -> host
-        self.dropped = 0  # bytes lost to full buffers
-        self.listeners: list[Callable[[], None]] = []
+        self.rx = bytearray()  # arrived at the board, not read by the sketch yet
+        self.host_buffer = bytearray()  # arrived at the computer, not read by the program yet
+        self.to_board = Wire()  # written by the host, on its way
+        self.to_host = Wire()  # printed by the sketch, on its way
+        self.rx_dropped = 0  # bytes lost at the board (rx full, or the UART off)
+        self.host_dropped = 0  # bytes lost at the computer (nobody read them in time)
+        self.printed = 0  # bytes the sketch has printed so far (a waiting reader watches it)
+        self.written = 0  # bytes the host has written so far (a waiting sketch watches it)
+        self.host_readers = 0  # host reads blocked right now: they take bytes as they come
+        self.listeners: list[Callable[[], None]] = []  # called after each Serial.print
         self._rng = board.clock.rng(f"{board.name}/line-noise")
-        self._tx_free_us = 0
+
+    @property
+    def dropped(self) -> int:
+        """Bytes lost at either end (:attr:`rx_dropped` + :attr:`host_dropped`)."""
+        return self.rx_dropped + self.host_dropped
 
     @property
     def mismatch(self) -> bool:
@@ -114,52 +281,95 @@ class SerialLink:
 
     # -- the sketch's end -------------------------------------------------------------
 
+    def begin(self, baud: int) -> None:
+        """``Serial.begin()``: the UART starts receiving (what came before is lost)."""
+        self.settle_board()
+        self.board_baud = int(baud)
+
+    def end(self) -> None:
+        """``Serial.end()``: the UART stops."""
+        self.settle_board()
+        self.board_baud = None
+
+    def settle_board(self, limit: int | None = RX_SIZE) -> bytearray:
+        """Move the bytes that have reached the board by now into ``rx``; return ``rx``.
+
+        Bytes beyond ``limit`` in ``rx`` are lost; ``limit=None`` is for a sketch that is
+        taking bytes out as they arrive (``Serial.readStringUntil``).
+        """
+        wire = self.to_board
+        if wire.size:
+            count = wire.arrived(self.clock.now_us)
+            if count:
+                data = wire.take(count)
+                if self.board_baud is None:
+                    self.rx_dropped += count  # booting, or no Serial.begin(): nobody listens
+                else:
+                    space = count if limit is None else max(0, limit - len(self.rx))
+                    self.rx_dropped += max(0, count - space)
+                    self.rx += data[:space]
+        return self.rx
+
     def board_write(self, data: bytes) -> None:
-        """``Serial.print``: send bytes to the host (blocking while the TX buffer is full)."""
+        """``Serial.print``: send bytes to the host (waiting while the TX buffer is full)."""
         baud = self.board_baud
         if baud is None or not data:
             return
         now = self.clock.now_us
-        byte_us = 10_000_000 / baud  # 8N1: ten bits a byte
-        self._tx_free_us = max(now, self._tx_free_us) + int(len(data) * byte_us)
-        if self.host is not None:
-            self._deliver(self.garble(data) if self.mismatch else data)
-        backlog = self._tx_free_us - now - int(self.TX_SIZE * byte_us)
-        if backlog > 0:
-            self.board.delay_us(backlog)
-
-    def _deliver(self, data: bytes) -> None:
-        space = self.HOST_SIZE - len(self.host_buffer)
-        if len(data) > space:
-            self.dropped += len(data) - space
-            data = data[:space]
-        self.host_buffer += data
+        wire = self.to_host
+        wire.push(self.garble(data) if self.mismatch else data, now, baud)
+        self.printed += len(data)
         for listener in self.listeners:
             listener()
         if not self.clock.virtual:
             self.clock.notify()
+        if wire.pending(now) > self.TX_SIZE:  # wait until only TX_SIZE bytes are left to send
+            self.board.delay_us(wire.due_us(len(wire) - self.TX_SIZE - 1) - now)
+
+    def tx_room(self) -> int:
+        """``Serial.availableForWrite()``: free bytes in the transmit buffer."""
+        return max(0, self.TX_SIZE - self.to_host.pending(self.clock.now_us))
 
     def flush_us(self) -> int:
         """Microseconds until the last byte has left (``Serial.flush()`` waits that long)."""
-        return max(0, self._tx_free_us - self.clock.now_us)
+        end = self.to_host.end_us()
+        return 0 if end is None else max(0, end - self.clock.now_us)
+
+    def board_reset(self) -> None:
+        """The board resets: its UART stops, ``rx`` empties, unsent bytes are lost."""
+        self.settle_board()
+        self.settle_host()
+        self.board_baud = None
+        self.rx.clear()
+        self.to_host.clear()
+
+    def unplug(self) -> None:
+        """The cable is pulled: the host's port dies and everything in flight is lost."""
+        self.session += 1
+        self.host = None
+        self.host_baud = None
+        self.host_buffer.clear()
+        self.to_board.clear()
+        self.to_host.clear()
 
     # -- the host's end ---------------------------------------------------------------
 
     def open(self, host: object, baud: int | None) -> int:
         """Attach a host end; returns the session it must present. Raises if busy/unplugged."""
-        with self.clock.lock:
+        with self.clock.hold():
             if not self.board.plugged:
                 raise DeviceUnpluggedError(f"{self.board.name}: no such device (unplugged)")
             if self.host is not None and self.host is not host:
                 raise PortBusyError(f"{self.board.name}: the port is already open")
+            self.settle_host()  # what arrived while nobody had the port open is gone
             self.host = host
             self.host_baud = baud
             self.host_buffer.clear()
             return self.session
 
     def close(self, host: object) -> None:
-        """Detach the host end ``host``."""
-        with self.clock.lock:
+        """Detach the host end ``host`` (bytes it already wrote still go out)."""
+        with self.clock.hold():
             if self.host is host:
                 self.host = None
                 self.host_baud = None
@@ -171,20 +381,91 @@ class SerialLink:
             raise DeviceUnpluggedError(
                 f"{self.board.name}: device disconnected (the board was unplugged)")
 
+    def set_host_baud(self, baud: int | None) -> None:
+        """The host changed its baud rate (for what it writes from now on)."""
+        with self.clock.hold():
+            self.host_baud = baud
+
+    def _wire_baud(self) -> int:
+        return self.host_baud or self.board_baud or 9600
+
     def host_write(self, data: bytes) -> int:
-        """Bytes from the host to the sketch; what does not fit in 64 bytes is lost."""
-        with self.clock.lock:
-            if self.board_baud is not None and self.mismatch:
-                data = self.garble(data)
-            if self.board_baud is None:
-                self.dropped += len(data)  # the UART is off: nobody listens
-            else:
-                space = self.RX_SIZE - len(self.rx)
-                self.dropped += max(0, len(data) - space)
-                self.rx += data[:space]
-            if not self.clock.virtual:
-                self.clock.notify()
-        return len(data)
+        """Hand bytes to the computer's output buffer; returns how many fit (maybe 0)."""
+        with self.clock.hold():
+            data = bytes(data[:self.host_room()])
+            if data:
+                if self.mismatch:
+                    data = self.garble(data)
+                self.to_board.push(data, self.clock.now_us, self._wire_baud())
+                self.written += len(data)
+                if not self.clock.virtual:
+                    self.clock.notify()
+            return len(data)
+
+    def host_room(self) -> int:
+        """How many more bytes the computer's output buffer accepts now."""
+        return self.HOST_TX_SIZE - self.out_waiting()
+
+    def out_waiting(self) -> int:
+        """Bytes written by the host that have not reached the board yet.
+
+        (The host only counts: bytes that have arrived wait on the wire until the sketch
+        looks, so that a sketch running late still finds them in order.)
+        """
+        with self.clock.hold():
+            return self.to_board.pending(self.clock.now_us)
+
+    def room_due_us(self, need: int) -> int | None:
+        """When the output buffer has room for ``need`` more bytes (None: has it now)."""
+        wire = self.to_board
+        now = self.clock.now_us
+        short = need - (self.HOST_TX_SIZE - wire.pending(now))
+        if short <= 0:
+            return None
+        return wire.due_us(min(wire.arrived(now) + short, len(wire)) - 1)
+
+    def drained_due_us(self) -> int | None:
+        """When the last byte the host wrote reaches the board (None: all there)."""
+        return self.to_board.end_us() if self.out_waiting() else None
+
+    def discard_output(self) -> None:
+        """Throw away what the host wrote and has not been sent yet."""
+        with self.clock.hold():
+            wire = self.to_board
+            wire.truncate(wire.arrived(self.clock.now_us))
+
+    def settle_host(self) -> bytearray:
+        """Move the bytes that have reached the computer by now into ``host_buffer``."""
+        wire = self.to_host
+        if wire.size:
+            count = wire.arrived(self.clock.now_us)
+            if count:
+                data = wire.take(count)
+                if self.host is not None:  # else nobody has the port open: they are lost
+                    space = count
+                    if not self.host_readers:
+                        space = max(0, self.HOST_RX_SIZE - len(self.host_buffer))
+                    self.host_dropped += max(0, count - space)
+                    self.host_buffer += data[:space]
+        return self.host_buffer
+
+    def host_due_us(self, count: int) -> int | None:
+        """When ``host_buffer`` will hold ``count`` bytes, if they are on their way."""
+        index = count - len(self.host_buffer) - 1
+        if index < 0:
+            return self.clock.now_us
+        return self.to_host.due_us(index) if index < len(self.to_host) else None
+
+    def host_due_until(self, expected: bytes) -> int | None:
+        """When ``expected`` will have arrived at the computer, if it is on its way."""
+        if len(expected) == 1:
+            index = self.to_host.find(expected)
+            return None if index < 0 else self.to_host.due_us(index)
+        tail = bytes(self.host_buffer[1 - len(expected):])  # a match may start in here
+        index = (tail + self.to_host.find_all()).find(expected)
+        if index < 0:
+            return None
+        return self.to_host.due_us(index + len(expected) - 1 - len(tail))
 
     def take(self, size: int) -> bytes:
         """Remove and return up to ``size`` bytes the host has not read yet."""
@@ -203,7 +484,10 @@ class Uno:
     :param name: the board's name (its parts are named ``<name>.<part>`` in the world).
     :param wiring: the board description (default :data:`~simulators.wiring.UNO_WIRING`).
     :param params: settings for the sketch (e.g. ``{"interval": 500}``), as ``PARAMS``.
-    :param boot_ms: how long the bootloader waits after a reset before ``setup()``.
+    :param boot_ms: how long the bootloader waits after a reset before ``setup()`` (a real
+        Uno: about half a second). Bytes the host sends before the sketch's
+        ``Serial.begin()`` are lost, so a program that writes right after opening the port
+        needs ``boot_ms=0`` or has to wait (for the banner, say).
     """
 
     MIN_LOOP_US = 1000
@@ -228,6 +512,8 @@ class Uno:
         if isinstance(sketch, str):
             sketch_path(sketch)  # fail now on an unknown name
         self.params = dict(params or {})
+        if int(boot_ms) < 0:
+            raise ConfigError(f"boot_ms must be 0 or more, not {boot_ms}")
         self.boot_us = int(boot_ms) * 1000
         self.wiring = normalise_wiring(UNO_WIRING if wiring is None else wiring, parse_uno_pin)
         self.parts: dict[str, Part] = {}
@@ -254,11 +540,17 @@ class Uno:
     def __repr__(self) -> str:
         return f"<Uno {self.name!r} sketch={self.sketch_name!r} in {self.world!r}>"
 
+    def view(self, **options: Any) -> Any:
+        """A live picture of this board, its parts and the room (:mod:`simulators.view`)."""
+        from .view import view
+
+        return view(self, **options)
+
     # -- power and reset ----------------------------------------------------------------
 
     def reset(self) -> None:
         """Press reset (or pulse DTR): every pin back to input, the sketch starts over."""
-        with self.clock.lock:
+        with self.clock.hold():
             self.generation += 1
             self.resets += 1
             self.error = None
@@ -270,24 +562,21 @@ class Uno:
                     part.write(0)
             self.modes = [INPUT] * 20
             self.latch = [0] * 20
-            self.serial.board_baud = None
-            self.serial.rx.clear()
+            self.serial.board_reset()
             if self.plugged:
                 self._loop_event = self.clock.call_at(
                     self.clock.now_us + self.boot_us, self._boot, self.generation)
 
     def unplug(self) -> None:
         """Pull the USB cable: the board loses power and the host's port dies."""
-        with self.clock.lock:
+        with self.clock.hold():
             self.plugged = False
-            self.serial.session += 1
-            self.serial.host = None
-            self.serial.host_baud = None
+            self.serial.unplug()
             self.reset()
 
     def plug(self) -> None:
         """Plug the cable back in: the board powers up and boots (the host must reopen)."""
-        with self.clock.lock:
+        with self.clock.hold():
             if not self.plugged:
                 self.plugged = True
                 self.reset()

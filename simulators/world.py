@@ -87,6 +87,13 @@ class World:
         """A gpiozero pin factory for a Raspberry Pi in this world."""
         return self.add_board("pi", **options)
 
+    def view(self, **options: Any) -> Any:
+        """A live picture of every board in this world and the room, for JupyterLab (see
+        :mod:`simulators.view`; anywidget is imported only now)."""
+        from .view import view
+
+        return view(self, **options)
+
     def close(self) -> None:
         """Stop the clock (and its realtime thread); unregister this world's boards."""
         for board in list(self.boards.values()):

@@ -35,8 +35,18 @@ LIGHT_PIN = A0
 BAUD = 9600
 
 
-def banner(sketch: str) -> None:
-    """The first line after a reset: what is running."""
+OFF_WORDS = ("0", "false", "no", "off")
+
+
+def banner(sketch: str, params: dict | None = None) -> None:
+    """The first line after a reset: what is running.
+
+    On unless the sketch's ``params`` say ``banner=0`` (``sim://uno?...&banner=0``, or
+    ``python -m simulators arduino --no-banner``): for programs that ``json.loads`` every
+    line they read.
+    """
+    if params is not None and str(params.get("banner", "1")).strip().lower() in OFF_WORDS:
+        return
     Serial.println(f"# Blink to Backend Uno (simulated): {sketch} ready")
 
 

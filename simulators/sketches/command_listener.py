@@ -2,7 +2,7 @@
 
 One command per line, case-insensitive: ``LED ON|OFF|0-255``, ``HEATER ON|OFF``,
 ``LAMP ON|OFF``, ``SERVO 0-180``, ``BUZZER ON|OFF|<Hz>``, ``PING``.
-PARAMS: ``baud`` (default 9600).
+PARAMS: ``baud`` (default 9600), ``banner`` (default 1; 0 turns the boot line off).
 """
 
 from simulators.arduino import Serial
@@ -16,7 +16,7 @@ commands = Commands()
 def setup():
     Serial.begin(SPEED)
     commands.setup()
-    banner("command_listener")
+    banner("command_listener", PARAMS)  # noqa: F821
 
 
 def loop():

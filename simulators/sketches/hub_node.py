@@ -2,7 +2,8 @@
 
 Samples go out every ``interval`` ms (default 5000); commands are answered within
 ``poll`` ms (default 50). ``INTERVAL <ms>`` changes the reporting interval.
-PARAMS: ``interval``, ``poll``, ``baud`` (default 9600).
+PARAMS: ``interval``, ``poll``, ``baud`` (default 9600), ``banner`` (default 1; 0 turns
+the boot line off).
 """
 
 from simulators.arduino import Serial, delay, millis
@@ -33,7 +34,7 @@ def setup():
     Serial.begin(SPEED)
     dht.begin()
     commands.setup()
-    banner("hub_node")
+    banner("hub_node", PARAMS)  # noqa: F821
     next_ms = millis()
 
 

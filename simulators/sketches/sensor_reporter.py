@@ -1,6 +1,7 @@
 """sensor_reporter: one JSON line per sample (seq, ms, temperature, humidity, light, motion).
 
-PARAMS: ``interval`` (ms between samples, default 1000), ``baud`` (default 9600).
+PARAMS: ``interval`` (ms between samples, default 1000), ``baud`` (default 9600),
+``banner`` (default 1; 0 turns the boot line off).
 Example line: ``{"seq":0,"ms":0,"temperature":19.1,"humidity":47.5,"light":352,"motion":0}``
 """
 
@@ -19,7 +20,7 @@ def setup():
     global next_ms
     Serial.begin(SPEED)
     dht.begin()
-    banner("sensor_reporter")
+    banner("sensor_reporter", PARAMS)  # noqa: F821
     next_ms = millis()
 
 

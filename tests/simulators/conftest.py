@@ -27,8 +27,10 @@ def world():
 
 
 @pytest.fixture
-def pi(world):
-    """gpiozero's pin factory set to a simulated Pi in ``world``; reset afterwards."""
+def pi(world, monkeypatch):
+    """gpiozero's pin factory set to a simulated Pi in ``world`` (the course's wiring,
+    whatever SIM_PI_WIRING says outside); reset afterwards."""
+    monkeypatch.delenv("SIM_PI_WIRING", raising=False)
     factory = world.pi_factory()
     Device.pin_factory = factory
     yield factory

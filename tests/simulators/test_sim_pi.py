@@ -41,14 +41,55 @@ def test_pwmled_brightness(pi):
     assert pi.parts["led"].brightness == pytest.approx(0.3)
 
 
-def test_button_when_pressed_sees_the_bounce(pi, world):
-    button = Button(2)
-    presses = []
+def count_presses(world, button, part, taps, *, hold):
+    """Tap ``part`` ``taps`` times (held ``hold`` s, 0.3 s apart); gpiozero's counts."""
+    presses, releases = [], []
     button.when_pressed = lambda: presses.append(world.clock.now())
-    pi.parts["button"].press(duration=0.5)
-    world.clock.advance(1)
-    assert len(presses) > 1  # a real contact bounces
-    assert not button.is_pressed
+    button.when_released = lambda: releases.append(world.clock.now())
+    per_tap = []
+    for _ in range(taps):
+        before = len(presses)
+        part.press(duration=hold)
+        world.clock.advance(0.3)
+        per_tap.append(len(presses) - before)
+    return per_tap, presses, releases
+
+
+def test_button_default_settings_count_one_press_per_press_mostly(pi, world):
+    per_tap, presses, releases = count_presses(world, Button(2), pi.parts["button"], 50,
+                                               hold=0.2)
+    assert per_tap.count(1) >= 38  # the common case: one when_pressed per press
+    assert max(per_tap) > 1  # but a real contact bounces now and then
+    assert len(presses) == len(releases)
+
+
+def test_button_with_every_contact_bouncing_sees_the_bounce(world):
+    factory = world.pi_factory(wiring={"GPIO2": {"part": "button", "bounce_chance": 1.0}})
+    Device.pin_factory = factory
+    try:
+        button = Button(2)
+        per_tap, _, _ = count_presses(world, button, factory.parts["button2"], 5, hold=0.2)
+        assert all(n > 1 for n in per_tap)
+        assert not button.is_pressed
+    finally:
+        factory.close()
+        Device.pin_factory = None
+
+
+def test_bounce_time_never_loses_a_short_taps_release(world):
+    factory = world.pi_factory(wiring={"GPIO2": {"part": "button", "bounce_chance": 1.0}})
+    Device.pin_factory = factory
+    try:
+        button = Button(2, bounce_time=0.05)
+        per_tap, presses, releases = count_presses(world, button, factory.parts["button2"],
+                                                   20, hold=0.02)
+        assert per_tap == [1] * 20  # every bounce filtered
+        assert len(releases) == 20  # and every 20 ms tap ends with its release
+        assert all(0.02 <= r - p <= 0.05 + 1e-9 for p, r in zip(presses, releases, strict=True))
+        assert not button.is_pressed
+    finally:
+        factory.close()
+        Device.pin_factory = None
 
 
 def test_button_bounce_time_gives_one_press(pi, world):
@@ -102,8 +143,12 @@ def test_servo(pi, value, angle):
 def test_unwired_pin_floats_to_its_pull(pi):
     from gpiozero import InputDevice
 
-    assert InputDevice(5, pull_up=True).value == 0  # pulled up: active-low reads inactive
-    assert InputDevice(6, pull_up=False).value == 0
+    with pytest.warns(simulators.wiring.WiringWarning, match="nothing wired"):
+        up = InputDevice(5, pull_up=True)
+    with pytest.warns(simulators.wiring.WiringWarning, match="nothing wired"):
+        down = InputDevice(6, pull_up=False)
+    assert up.value == 0  # pulled up: active-low reads inactive
+    assert down.value == 0
 
 
 def test_dht22_reader_is_shaped_like_adafruit_dht(pi, world):

@@ -254,12 +254,27 @@ def test_unplugging_makes_the_next_read_raise(open_port):
         port.read(1)  # the old handle stays dead; reopen to use the board again
 
 
-def test_board_receive_buffer_holds_64_bytes(open_port):
-    port = open_port("sim://uno?sketch=command_listener&clock=virtual")
-    port.readline()
-    port.write(b"X" * 100)
-    assert len(port.board.serial.rx) == 64
-    assert port.board.serial.dropped == 36
+def test_board_receive_buffer_holds_64_bytes_for_a_sketch_that_reads_too_slowly(world):
+    def setup():
+        Serial.begin(9600)
+
+    def loop():
+        delay(1000)  # never reads Serial: the receive buffer fills, then overflows
+
+    uno = world.add_uno(SimpleNamespace(setup=setup, loop=loop), name="deaf")
+    register_board(uno)
+    try:
+        port = serial.serial_for_url("sim://deaf", timeout=1)
+        world.clock.advance(1)  # booted
+        port.write(b"X" * 100)
+        world.clock.advance(0.2)  # 100 bytes at 9600 baud take 0.104 s
+        link = uno.serial
+        assert port.out_waiting == 0
+        assert len(link.settle_board()) == 64  # what Serial.available() would find now
+        assert link.rx_dropped == 36 and link.dropped == 36
+        port.close()
+    finally:
+        unregister_board(uno)
 
 
 def test_host_buffer_is_finite(open_port):
