@@ -121,6 +121,16 @@ class Room:
 
     # -- knobs turned by hand (scenarios, the board view) --------------------------------
 
+    @property
+    def held_daylight(self) -> float | None:
+        """The daylight held by :meth:`set_daylight`, or None when the day cycle runs it."""
+        return self._daylight
+
+    @property
+    def held_outside_temperature(self) -> float | None:
+        """The outside temperature held by :meth:`set_outside_temperature`, or None."""
+        return self._outside
+
     def set_daylight(self, lux: float | None) -> None:
         """Hold the daylight through the window at ``lux`` (the lamp still adds its light);
         ``None`` hands it back to the day cycle."""
