@@ -33,15 +33,23 @@ def _add_list(commands: Any) -> None:
 def _add_arduino(commands: Any) -> None:
     parser = commands.add_parser(
         "arduino", formatter_class=_FORMATTER,
-        help="run a simulated Arduino Uno on a pty, a TCP port, or this terminal",
+        help="run a simulated Arduino Uno on a pty, a TCP port, RFC 2217, or this terminal",
         description="Run a simulated Arduino Uno. With --pty it appears as a serial port "
                     "(a pty, with a symlink given by --link) that any program can open; "
                     "with --tcp it is reachable as pyserial's socket://HOST:PORT; with "
-                    "neither, its serial output is printed here.",
+                    "--rfc2217 as pyserial's rfc2217://HOST:PORT, the one where modem lines "
+                    "work (DTR resets the board); with none of them, its serial output is "
+                    "printed here.\n\n"
+                    "Which to pick: from Python, no server at all: "
+                    "serial.serial_for_url('sim://uno?sketch=...'); a program that needs a "
+                    "device path: --pty; a program that toggles DTR to reset the board or "
+                    "reads CTS/DSR: --rfc2217; a program that speaks raw TCP: --tcp.",
         epilog="examples:\n"
                "  python -m simulators arduino --sketch sensor_reporter --pty --link ./ttySIM0\n"
                "  python -m serial.tools.miniterm ./ttySIM0 9600      # in another terminal\n"
                "  python -m simulators arduino --sketch command_listener --tcp 127.0.0.1:7000\n"
+               "  python -m simulators arduino --sketch blink --rfc2217 127.0.0.1:7001\n"
+               "  python -m serial.tools.miniterm rfc2217://127.0.0.1:7001 9600\n"
                "  python -m simulators arduino --clock virtual --duration 10")
     parser.add_argument("--sketch", default="sensor_reporter",
                         help="built-in sketch name or path to a .py sketch "
@@ -49,7 +57,7 @@ def _add_arduino(commands: Any) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the world (default: 0)")
     parser.add_argument("--clock", choices=("realtime", "virtual"), default="realtime",
                         help="realtime follows the wall clock; virtual runs as fast as "
-                             "possible (only without --pty/--tcp)")
+                             "possible (only without --pty/--tcp/--rfc2217)")
     parser.add_argument("--speed", type=float, default=1.0,
                         help="realtime speed factor (default: 1)")
     parser.add_argument("--interval", type=int, help="sketch reporting interval in ms")
@@ -60,7 +68,13 @@ def _add_arduino(commands: Any) -> None:
                              "for programs that parse every line (the sketch param banner=0)")
     parser.add_argument("--pty", action="store_true", help="serve the port on a pty")
     parser.add_argument("--link", help="with --pty: a symlink to the pty, e.g. ./ttySIM0")
-    parser.add_argument("--tcp", metavar="HOST:PORT", help="serve the port over TCP")
+    parser.add_argument("--tcp", metavar="HOST:PORT",
+                        help="serve the port over raw TCP (pyserial's socket://HOST:PORT)")
+    parser.add_argument("--rfc2217", metavar="HOST:PORT",
+                        help="serve the port over RFC 2217 (pyserial's rfc2217://HOST:PORT): "
+                             "each connection resets the board, so does DTR going "
+                             "low then high; CTS/DSR/RI/CD read as on a Uno R3 "
+                             "(True/False/False/False); port 0 picks a free one")
     parser.add_argument("--duration", type=float,
                         help="stop after this many simulated seconds (default: run until "
                              "Ctrl-C or SIGTERM)")
@@ -203,12 +217,15 @@ def _stop_on_signals() -> threading.Event:
 
 
 def run_arduino(args: argparse.Namespace) -> int:
-    """Run one Uno on a pty, TCP, or stdout."""
-    from .transports import PtyPort, TcpPort
+    """Run one Uno on a pty, TCP, RFC 2217, or stdout."""
+    from .transports import PtyPort, Rfc2217Port, TcpPort
     from .world import World
 
-    if (args.pty or args.tcp) and args.clock == "virtual":
-        raise SimulatorError("--pty and --tcp need --clock realtime (programs wait in real time)")
+    if (args.pty or args.tcp or args.rfc2217) and args.clock == "virtual":
+        raise SimulatorError("--pty, --tcp and --rfc2217 need --clock realtime "
+                             "(programs wait in real time)")
+    tcp_address = _host_port(args.tcp, "--tcp") if args.tcp else None
+    rfc2217_address = _host_port(args.rfc2217, "--rfc2217") if args.rfc2217 else None
     if args.link and not args.pty:
         raise SimulatorError("--link needs --pty")
     params: dict[str, Any] = {}
@@ -231,12 +248,16 @@ def run_arduino(args: argparse.Namespace) -> int:
             servers.append(pty)
             print(f"serving {args.sketch} on {args.link or pty.path} (pty {pty.path}); "
                   "Ctrl-C stops", file=sys.stderr, flush=True)
-        if args.tcp:
-            host, _, port = args.tcp.rpartition(":")
-            tcp = TcpPort(uno, host or "127.0.0.1", int(port)).start()
+        if tcp_address:
+            tcp = TcpPort(uno, *tcp_address).start()
             servers.append(tcp)
             print(f"serving {args.sketch} on {tcp.url}; Ctrl-C stops",
                   file=sys.stderr, flush=True)
+        if rfc2217_address:
+            rfc = Rfc2217Port(uno, *rfc2217_address).start()
+            servers.append(rfc)
+            print(f"serving {args.sketch} on {rfc.url} (RFC 2217: opening or DTR resets "
+                  "the board); Ctrl-C stops", file=sys.stderr, flush=True)
         if servers:
             _wait(world, stop, args.duration)
         else:
@@ -246,6 +267,15 @@ def run_arduino(args: argparse.Namespace) -> int:
             server.stop()
         world.close()
     return 0
+
+
+def _host_port(text: str, option: str) -> tuple[str, int]:
+    """``"127.0.0.1:7001"`` -> ``("127.0.0.1", 7001)``; a bare ``":7001"`` means loopback."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        raise SimulatorError(f"{option} wants HOST:PORT with a port number from 0 to 65535, "
+                             f"e.g. 127.0.0.1:7001 (0 picks a free port), not {text!r}")
+    return host or "127.0.0.1", int(port)
 
 
 def _wait(world: Any, stop: threading.Event, duration: float | None) -> None:

@@ -1,4 +1,4 @@
-"""Serve a board's serial port to programs outside Python: a POSIX pty or a TCP socket.
+"""Serve a board's serial port to programs outside Python: a POSIX pty, TCP, or RFC 2217.
 
 :class:`PtyPort` makes a pseudo-terminal and a stable symlink to it (``./ttySIM0``), so an
 unmodified program that opens a port path works: ``python -m serial.tools.miniterm
@@ -7,13 +7,17 @@ board (like DTR on a real Uno, every time, however soon after a close), the baud
 program sets is compared with the sketch's, and closing it detaches. :class:`TcpPort` does
 the same over TCP, reachable as pyserial's ``socket://host:port`` (a new connection is an
 open, so it resets the board; no baud rate on a socket: it always matches).
+:class:`Rfc2217Port` serves the port over RFC 2217 (Telnet's COM-PORT-OPTION), reachable as
+pyserial's ``rfc2217://host:port``: the one way in, besides ``sim://``, where a program's
+modem-line calls work (``port.dtr = False; port.dtr = True`` resets the board).
 
 Bytes move at the baud rate (see :class:`~simulators.uno.SerialLink`): the port takes from
 the program only what fits in the computer's 4 KB output buffer, so a program that writes
 faster than the board reads blocks in ``write()``, as with a real adapter.
 
-Both run a thread; use them with a realtime clock. ``board.unplug()`` hangs up the pty
-(the program's next read fails, as with a pulled cable) and removes the symlink.
+Each runs a thread; use them with a realtime clock (:class:`Rfc2217Port` refuses a virtual
+one). ``board.unplug()`` hangs up the pty (the program's next read fails, as with a pulled
+cable) and removes the symlink; it hangs up a TCP or RFC 2217 client and stops that server.
 
 **Modem lines on the pty.** Linux (and macOS) ptys have no modem lines: the kernel
 answers ``TIOCMGET``/``TIOCMSET``/``TIOCMBIS``/``TIOCMBIC`` on a pty with ``ENOTTY``
@@ -24,7 +28,8 @@ change that. So for a pyserial program on the pty, ``port.dtr = ...``, ``port.rt
 ``out_waiting``, ``flush``, ``reset_input_buffer``, ``reset_output_buffer``,
 ``send_break``). pyserial itself ignores that error when it sets DTR on ``open()``. To
 reset the board from a program on the pty, close the port and open it again; for DTR
-control use ``sim://`` (``port.dtr = False; port.dtr = True`` resets the board).
+control use ``sim://`` or :class:`Rfc2217Port` (``port.dtr = False; port.dtr = True``
+resets the board).
 
 How an open is seen: on Linux, inotify reports every open and close of the pty's device
 file, in order, so each open after everyone closed it resets the board. Elsewhere the
@@ -55,9 +60,13 @@ import tty
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, PortError
+from serial import SerialException, rfc2217
 
-__all__ = ["PtyPort", "TcpPort", "BAUD_BY_FLAG", "OpenWatch"]
+from .errors import ConfigError, PortError
+from .protocol_sim import Serial as SimSerial
+from .world import register_board, unregister_board
+
+__all__ = ["PtyPort", "TcpPort", "Rfc2217Port", "UNO_MODEM_LINES", "BAUD_BY_FLAG", "OpenWatch"]
 
 log = logging.getLogger(__name__)
 
@@ -399,6 +408,234 @@ class TcpPort(_PortThread):
         finally:
             if not self._unplugged():
                 self._detach()
+
+    def _cleanup(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self.server.close()
+
+
+#: The input modem lines a program reads on a genuine Arduino Uno R3 plugged into Linux, and
+#: so on :class:`Rfc2217Port`. The Uno's USB chip, an ATmega16U2 running Arduino-usbserial,
+#: only listens to DTR (it pulses RESET) and never sends the USB "serial state" message
+#: that would carry DSR, RI and CD, so Linux's cdc-acm driver reports them inactive; it
+#: reports CTS active for every such device. (A clone with a CH340 chip reads all four
+#: inactive: its modem inputs are not wired.)
+UNO_MODEM_LINES = {"cts": True, "dsr": False, "ri": False, "cd": False}
+
+
+class _UnoUsbPort(SimSerial):
+    """A ``sim://`` port whose input modem lines read as :data:`UNO_MODEM_LINES`.
+
+    Everything else is the ``sim://`` port itself: opening with DTR (pyserial's default)
+    resets the board, DTR going active again resets it, the baud rate is compared with the
+    sketch's, and bytes move at the baud rate.
+    """
+
+    def _modem_line(self, name: str) -> bool:
+        self._link()  # raises, as the other lines do, when the port is closed or unplugged
+        return UNO_MODEM_LINES[name]
+
+    @property
+    def cts(self) -> bool:
+        return self._modem_line("cts")
+
+    @property
+    def dsr(self) -> bool:
+        return self._modem_line("dsr")
+
+    @property
+    def ri(self) -> bool:
+        return self._modem_line("ri")
+
+    @property
+    def cd(self) -> bool:
+        return self._modem_line("cd")
+
+
+class _Rfc2217Session:
+    """One client's connection: Telnet and RFC 2217 on the socket, the board's port behind.
+
+    Two threads, as in pyserial's ``examples/rfc2217_server.py``. The server's thread copies
+    the client's bytes to the board: pyserial's :class:`~serial.rfc2217.PortManager` takes
+    the Telnet commands out of them and carries them out on the board's port (baud rate,
+    DTR, RTS, break, purging the buffers) and answers the client. A reader thread copies
+    what the board prints to the client, doubling each 0xFF byte (Telnet's IAC), so that a
+    data byte 255 is not taken for a command.
+    """
+
+    #: how often (seconds) the copy loop looks at the server's stop flag while the client
+    #: is quiet (a stop also hangs up, which wakes it at once)
+    POLL = 0.1
+
+    def __init__(self, board_port: _UnoUsbPort, conn: socket.socket,
+                 stop: threading.Event) -> None:
+        self.board_port = board_port
+        self.conn = conn
+        self._stop = stop
+        self._write_lock = threading.Lock()  # the two threads both send to the client
+        self._reader = threading.Thread(target=self._copy_to_client,
+                                        name="Rfc2217Port reader", daemon=True)
+
+    def run(self) -> None:
+        """Serve the client until it hangs up, the board is unplugged or the server stops."""
+        try:
+            # PortManager asks the client for the Telnet options at once, through write()
+            manager = rfc2217.PortManager(self.board_port, self, logger=log.getChild("rfc2217"))
+            self._reader.start()
+            self._copy_to_board(manager)
+        except (SerialException, OSError) as exc:  # SerialException: the board's port
+            log.debug("rfc2217 connection ended: %s", exc)
+        finally:
+            self.hang_up()
+            self.board_port.close()  # wakes the reader's read(), which then ends
+            if self._reader.is_alive():
+                self._reader.join(timeout=5)
+
+    def write(self, data: bytes) -> None:
+        """Send bytes to the client as they are (PortManager sends its answers through it)."""
+        with self._write_lock:
+            self.conn.sendall(data)
+
+    def hang_up(self) -> None:
+        """End the connection from any thread: both copy loops see it and stop."""
+        self.board_port.cancel_write()  # a write waiting for room in the 4 KB buffer returns
+        try:
+            self.conn.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already shut down, or the client is gone
+
+    def _copy_to_board(self, manager: rfc2217.PortManager) -> None:
+        while not self._stop.is_set():
+            readable, _, _ = select.select([self.conn], [], [], self.POLL)
+            if not readable:
+                continue
+            data = self.conn.recv(4096)
+            if not data:
+                return  # the client closed the port
+            payload = b"".join(manager.filter(data))  # Telnet commands handled in here
+            if payload:
+                self.board_port.write(payload)  # waits while the computer's buffer is full
+
+    def _copy_to_client(self) -> None:
+        try:
+            while True:
+                data = self.board_port.read(self.board_port.in_waiting or 1)
+                if data:
+                    self.write(data.replace(rfc2217.IAC, rfc2217.IAC + rfc2217.IAC))
+        except (SerialException, OSError):
+            pass  # the port was closed (client gone, server stopping) or the board unplugged
+        finally:
+            self.hang_up()
+
+
+class Rfc2217Port(_PortThread):
+    """An RFC 2217 server for ``board``'s serial port: a network port whose modem lines work.
+
+    Programs open it with pyserial's RFC 2217 client, which carries the serial settings and
+    the modem lines over Telnet (RFC 2217, COM-PORT-OPTION)::
+
+        port = serial.serial_for_url("rfc2217://127.0.0.1:7001", timeout=2)
+        port.dtr = False; time.sleep(0.1); port.dtr = True   # resets the Uno
+
+    What the program sees, as with a real Uno R3 on a Linux computer:
+
+    - every new connection is an open, and resets the board (Linux raises DTR whenever a
+      port is opened, however soon after a close);
+    - DTR going active again resets it (the classic ``port.dtr = False`` /
+      ``port.dtr = True``); RTS is accepted and changes nothing, as on the Uno;
+    - ``cts``, ``dsr``, ``ri`` and ``cd`` read :data:`UNO_MODEM_LINES`;
+    - the baud rate the client sets (when it opens, or later with ``port.baudrate = ...``)
+      is the computer's end of the wire: one that differs from the sketch's
+      ``Serial.begin()`` gives garbage both ways.
+
+    Behind the server is a ``sim://`` port object opened on the board for each connection,
+    driven by pyserial's own server half, :class:`~serial.rfc2217.PortManager`. One client
+    at a time: another one waits until the first has closed (pyserial's client gives up
+    after 3 seconds). Unplugging the board (``board.unplug()``) hangs up on the client and
+    stops the server, as for :class:`TcpPort`. Run it with a realtime clock.
+
+    :param board: the :class:`~simulators.uno.Uno`.
+    :param host: address to listen on (default loopback: RFC 2217 has no password, so
+        anyone who can reach the port can use the board).
+    :param port: TCP port; 0 picks a free one (see :attr:`address` and :attr:`url`).
+    """
+
+    def __init__(self, board: Any, host: str = "127.0.0.1", port: int = 0) -> None:
+        super().__init__(board)
+        if self.clock.virtual:
+            raise ConfigError("Rfc2217Port needs a realtime clock (programs on the network "
+                              "wait in real time): World(clock='realtime')")
+        self._plugged_session = self.link.session  # an unplug changes it: the server ends
+        try:
+            self.server = socket.create_server((host, port))
+        except OSError as exc:
+            raise PortError(f"cannot listen on {host}:{port}: {exc}") from exc
+        self.server.settimeout(self.POLL * 5)
+        self.address: tuple[str, int] = self.server.getsockname()[:2]
+        self._name = f"{board.name}-rfc2217-{id(self)}"  # its sim:// name while opening
+        self._session: _Rfc2217Session | None = None
+        self._closed = False
+
+    @property
+    def url(self) -> str:
+        """The pyserial URL of this port."""
+        return f"rfc2217://{self.address[0]}:{self.address[1]}"
+
+    def stop(self) -> None:
+        """Stop serving: hang up on the client, if one is connected, and stop listening."""
+        self._stop.set()
+        session = self._session
+        if session is not None:
+            session.hang_up()
+        super().stop()
+
+    def _unplugged(self) -> bool:
+        return not self.board.plugged or self.link.session != self._plugged_session
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set() and not self._unplugged():
+                try:
+                    conn, _ = self.server.accept()
+                except TimeoutError:
+                    continue
+                with conn:
+                    self._serve(conn)
+        except OSError:
+            log.exception("rfc2217 server stopped")
+        finally:
+            self._cleanup()
+
+    def _serve(self, conn: socket.socket) -> None:
+        """One client, from its connection to its hang-up."""
+        try:
+            conn.settimeout(None)  # blocking; the session waits with select()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # answers go at once
+        except OSError:
+            return  # the client has gone already
+        try:
+            board_port = self._open_board_port()
+        except SerialException as exc:  # busy (another program has it), unplugged, ...
+            log.warning("rfc2217: a client connected but the board's port cannot be "
+                        "opened (%s); closing that connection", exc)
+            return
+        self._session = _Rfc2217Session(board_port, conn, self._stop)
+        try:
+            self._session.run()
+        finally:
+            self._session = None
+
+    def _open_board_port(self) -> _UnoUsbPort:
+        """Open the board's port as a program would, with DTR active: the board resets.
+
+        The board is registered as ``sim://<name>`` just long enough to open it.
+        """
+        name = register_board(self.board, self._name)
+        try:
+            return _UnoUsbPort(f"sim://{name}", timeout=None)
+        finally:
+            unregister_board(self.board, name)
 
     def _cleanup(self) -> None:
         if not self._closed:

@@ -124,10 +124,11 @@ def register_board(board: Any, name: str | None = None) -> str:
     return name
 
 
-def unregister_board(board: Any) -> None:
-    """Forget ``board`` in the ``sim://`` registry."""
+def unregister_board(board: Any, name: str | None = None) -> None:
+    """Forget ``board`` in the ``sim://`` registry: every name it has, or only ``name``."""
     with _registry_lock:
-        for key in [k for k, v in _registry.items() if v is board]:
+        for key in [k for k, v in _registry.items()
+                    if v is board and (name is None or k == name)]:
             del _registry[key]
 
 
