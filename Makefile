@@ -15,10 +15,10 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lab lab-instructor test lint serve-flask serve-django docs docs-build release grade bench clean
+.PHONY: help venv system-packages lab lab-instructor test lint serve-flask serve-django docs docs-build release grade bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 venv: $(STAMP) ## create or update .venv from pyproject.toml
+
+system-packages: ## install the Debian packages the course needs (bubblewrap), when missing
+	@scripts/install-system-packages
 
 # Both labs start in the folder they show (a terminal opened at the top of the file browser
 # starts in the server's own folder) and put the course's tools (grader, python, flask)
@@ -42,11 +45,11 @@ lab: venv ## open your workspace/ in JupyterLab (made on first use, never overwr
 lab-instructor: venv ## open the course sources in JupyterLab, with nbgrader's instructor tools
 	$(LAB) $(LAB_OPTS)
 
-test: venv ## run every test: quick benchmarks, the contract suite against each hub, the project's
+test: venv system-packages ## run every test: quick benchmarks, the contract suite against each hub, the project's
 	$(MAKE) --no-print-directory bench QUICK=1
 	$(PY) -m pytest starter/contract --backend flask
 	$(PY) -m pytest starter/contract --backend django
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto  # independent tests, spread over the cores (pytest-xdist)
 
 lint: venv ## ruff over the whole repository
 	$(BIN)/ruff check .
@@ -69,7 +72,7 @@ bench: venv ## measure ingestion, queries, grading, simulation, feedback loop (Q
 release: venv ## make the student versions of every assignment into release/
 	$(PY) -m grader release
 
-grade: venv ## grade ./submitted/*/$(ASSIGNMENT)/ (ASSIGNMENT=flask-hub)
+grade: venv system-packages ## grade ./submitted/*/$(ASSIGNMENT)/ (ASSIGNMENT=flask-hub)
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<name>  (names: see course.toml)"; exit 2; }
 	$(PY) -m grader grade $(ASSIGNMENT)
 

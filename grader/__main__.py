@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from rich.console import Console
@@ -60,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s",
         handlers=[RichHandler(console=Console(stderr=True), show_path=False)],
     )
+    stop_on_signals()
     try:
         return commands[args.command].run(args)
     except GraderError as exc:
@@ -69,6 +71,17 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         Console(stderr=True).print("[yellow]interrupted[/]")
         return 130
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal) stop the grader like Ctrl-C: running jobs are
+    stopped and the temporary directories, with the hidden tests' copy, are removed."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,13 @@
   same submission hash and suite version (unless ``force``): a batch stopped by Ctrl-C or
   ``kill -9`` picks up where it stopped when run again, and nothing is graded twice.
 - Each result is written atomically as the job's last step, then its feedback page; a
-  grader failure on one submission is recorded as ``status: error`` and the batch goes on.
+  grader failure on one submission (a submission over the intake limits, a tree too deep
+  to hash, ``RecursionError``, ``MemoryError``) is recorded as ``status: error`` for that
+  student and the batch goes on.
+- Project submissions run in the sandbox (`grader.sandbox`), notebooks in theirs
+  (`grader.nbsandbox`), ``jobs`` at a time; where it cannot run, the
+  batch refuses to start unless ``unsafe_no_sandbox`` (``--unsafe-no-sandbox``,
+  ``GRADER_SANDBOX=none``) says to grade without it.
 """
 
 from __future__ import annotations
@@ -27,14 +33,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from grader.course import Assignment, Course
+from grader.errors import CourseError
 from grader.feedback import write_feedback
 from grader.results import atomic_write_json, hash_tree, make_result, read_result, results_path
 from grader.sandbox import (
     SANDBOX_PORT,
     Limits,
     SandboxCaps,
+    Workspace,
     detect_sandbox,
+    exposed_secrets,
     kill_running,
+    require_sandbox,
     reset_stopping,
 )
 
@@ -63,40 +73,83 @@ def find_submissions(course_dir: Path, assignment: str,
 
 
 def is_done(course_dir: Path, assignment: str, job: Job, suite_version: str) -> bool:
-    """True when a graded result for this very submission and suite already exists."""
+    """True when a graded result for this very submission and suite already exists.
+
+    A submission that cannot even be hashed is not done: its job says why, for that
+    student alone.
+    """
     previous = read_result(results_path(course_dir, job.student, assignment))
-    return (previous is not None and previous.get("status") == "graded"
-            and previous.get("suite_version") == suite_version
-            and previous.get("submission_sha256") == hash_tree(job.path))
+    if (previous is None or previous.get("status") != "graded"
+            or previous.get("suite_version") != suite_version):
+        return False
+    return previous.get("submission_sha256") == safe_hash(job.path)
+
+
+def safe_hash(path: Path) -> str:
+    """The submission's hash, or "" when it cannot be read (too deep, gone, unreadable)."""
+    try:
+        return hash_tree(path)
+    except (OSError, RecursionError, MemoryError):
+        return ""
 
 
 def grade(course: Course, assignment: str, *, course_dir: Path, jobs: int | None = None,
           force: bool = False, students: list[str] | None = None,
-          limits: Limits | None = None, console: Console | None = None) -> list[dict]:
-    """Grade one assignment's submissions; return every result (new and kept)."""
+          limits: Limits | None = None, console: Console | None = None,
+          unsafe_no_sandbox: bool | None = None) -> list[dict]:
+    """Grade one assignment's submissions; return every result (new and kept).
+
+    ``unsafe_no_sandbox`` (default: ``GRADER_SANDBOX=none``) grades submissions (projects
+    and notebooks) without the sandbox when it cannot run; otherwise that raises
+    SandboxUnavailable. A ``students`` entry with no submission raises CourseError.
+    """
     course_dir = Path(course_dir).resolve()
     target = course.get(assignment)
     console = console or Console(stderr=True)
     todo = find_submissions(course_dir, assignment, students)
+    missing = sorted(set(students or ()) - {job.student for job in todo})
+    if missing:
+        raise CourseError(no_submission_message(course_dir, assignment, missing))
     if not todo:
         console.print(f"No submissions in {course_dir / 'submitted'}/*/{assignment}/.")
         return []
+    for warning in exposed_secrets(course, target, course_dir):
+        console.print(f"[bold yellow]warning:[/] {escape(warning)}")
+    caps = detect_sandbox(unsafe=unsafe_no_sandbox)
+    require_sandbox(caps)
     if target.is_project:
-        with _project_grader(course, target, course_dir, limits or Limits(), console) as run:
+        with _project_grader(course, target, course_dir, limits or Limits(), caps,
+                             console) as run:
             return _run_batch(course_dir, target, todo, run, jobs, force, console)
     from grader.notebooks import notebook_grader
 
-    with notebook_grader(course, target, course_dir) as run:
-        return _run_batch(course_dir, target, todo, run, 1, force, console)
+    for warning in caps.warnings:
+        console.print(f"[bold yellow]warning:[/] {warning}")
+    with notebook_grader(course, target, course_dir, caps=caps) as run:
+        return _run_batch(course_dir, target, todo, run, jobs, force, console)
+
+
+def no_submission_message(course_dir: Path, assignment: str, missing: list[str]) -> str:
+    """Why --student found nothing to grade, and who does have a submission."""
+    names = ", ".join(missing)
+    have = [job.student for job in find_submissions(course_dir, assignment)]
+    listed = ", ".join(have[:10]) + (f" and {len(have) - 10} more" if len(have) > 10 else "")
+    return (f"No submission of {assignment} for {names}: there is no "
+            f"{course_dir / 'submitted' / missing[0] / assignment}/. "
+            + (f"Students with a submission: {listed}." if have else
+               f"Nobody has one yet in {course_dir / 'submitted'}/."))
 
 
 @contextmanager
 def _project_grader(course: Course, assignment: Assignment, course_dir: Path, limits: Limits,
-                    console: Console) -> Iterator[Any]:
-    """Yield a function grading one project submission; set up the suite and the sandbox."""
-    from grader.projects import TrustedSuite, Workspace, grade_project
+                    caps: SandboxCaps, console: Console) -> Iterator[Any]:
+    """Yield a function grading one project submission; set up the suite and the sandbox.
 
-    caps: SandboxCaps = detect_sandbox()
+    The workspace (the suite's copy with the hidden tests, the boxes) is removed on every
+    way out; one a killed batch left is removed by the next (`Workspace.create`).
+    """
+    from grader.projects import TrustedSuite, grade_project
+
     for warning in caps.warnings:
         console.print(f"[bold yellow]warning:[/] {warning}")
     workspace = Workspace.create()
@@ -115,7 +168,11 @@ def _project_grader(course: Course, assignment: Assignment, course_dir: Path, li
         finally:
             zygote.close()
     finally:
-        workspace.remove()
+        try:
+            workspace.remove()
+        except OSError as exc:
+            console.print(f"[bold yellow]warning:[/] could not remove {workspace.root}: {exc}; "
+                          "the next `grader grade` removes it")
 
 
 def _run_batch(course_dir: Path, assignment: Assignment, todo: list[Job], run: Any,
@@ -154,11 +211,13 @@ def _grade_one(course_dir: Path, assignment: Assignment, job: Job, run: Any,
     """Grade one job; a grader failure becomes a status-error result, never an exception."""
     try:
         result = run(job)
-    except (OSError, RuntimeError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError, MemoryError) as exc:
+        # RecursionError is a RuntimeError; GraderErrors are RuntimeErrors or ValueErrors.
         result = make_result(
             student=job.student, assignment=assignment.name, kind=assignment.kind, tests=[],
-            feedback=[f"The grader failed on this submission: {type(exc).__name__}: {exc}"],
-            submission_sha256=hash_tree(job.path), suite_version=version,
+            feedback=[f"The grader failed on this submission: {type(exc).__name__}: "
+                      f"{str(exc)[:500]}"],
+            submission_sha256=safe_hash(job.path), suite_version=version,
             max_score=assignment.points, status="error")
     atomic_write_json(results_path(course_dir, job.student, assignment.name), result)
     write_feedback(course_dir, result)

@@ -7,9 +7,10 @@ read-only, the job's own box writable, private tmpfs for ``/tmp``, ``/var/tmp``,
 not the course directory, not other boxes, not another copy of the repository, not a host
 socket. New IPC and UTS namespaces; PID and network namespaces unless the caller keeps
 them (the project runner already made its own, which the trusted suite joins); no
-capabilities; ``NoNewPrivs`` (bwrap always sets it, so a setuid file gains nothing); the
-job's own session, so it cannot push keys into the grader's terminal; it dies with its
-parent.
+capabilities; ``NoNewPrivs`` (bwrap always sets it, so a setuid file gains nothing) and
+every bind ``nosuid``; no user namespace of its own inside (``--disable-userns``: no
+"root" in a nested namespace, less kernel to attack); the job's own session, so it cannot
+push keys into the grader's terminal; it dies with its parent.
 
 Example::
 
@@ -36,6 +37,8 @@ STAGING_DIR = Path("/run/blink-grader") if Path("/run").is_dir() else Path("/var
 
 #: What every job may read: the system's programs, libraries and settings.
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+#: The private scratch places of a view, and their subdirectory under `View.tmp_source`.
+TMP_DIRS = {"/tmp": "tmp", "/var/tmp": "var-tmp", "/dev/shm": "shm", "/run": "run"}
 
 
 def python_paths() -> list[Path]:
@@ -56,43 +59,65 @@ class View:
 
     :param uid: the unprivileged uid (and gid) the job runs as.
     :param writable: directories bound read-write at the same path (the job's box).
+    :param binds: ``(host path, path in the view)`` pairs bound read-write, for a
+        directory that must appear elsewhere (the project runner's box, at ``/box``).
     :param readable: extra directories bound read-only at the same path.
     :param chdir: the working directory inside the view.
     :param tmp_bytes: the size of each private tmpfs (``/tmp``, ``/var/tmp``, ``/dev/shm``).
+    :param tmp_source: instead of those tmpfs (bwrap can cap their size, not their inodes):
+        a directory of the caller's, on a tmpfs it mounted with both caps (the project
+        runner's box), whose subdirectories ``tmp``, ``var-tmp``, ``shm`` and ``run`` are
+        bound at ``/tmp``, ``/var/tmp``, ``/dev/shm`` and ``/run``.
     :param own_network: True: a new network namespace with loopback only. False: keep the
         caller's (the project runner's namespace, already cut off, which the suite joins).
     :param own_pids: True: a new PID namespace.
     :param env: the whole environment of the job (nothing else of the grader's leaks in).
+    :param status_fd: an inherited descriptor bwrap reports on (``--json-status-fd``): a
+        ``{"child-pid": N}`` line once the view is set up, so a caller can tell a sandbox
+        that failed to start from a command that failed (pass it in ``pass_fds``).
     """
 
     uid: int
     writable: tuple[Path, ...] = ()
+    binds: tuple[tuple[Path, Path], ...] = ()
     readable: tuple[Path, ...] = ()
     chdir: Path | None = None
     tmp_bytes: int = 64 << 20
+    tmp_source: Path | None = None
     own_network: bool = True
     own_pids: bool = True
     env: dict[str, str] = field(default_factory=dict)
+    status_fd: int | None = None
 
 
 def bwrap_argv(view: View, argv: list[str]) -> list[str]:
     """The command that runs ``argv`` inside ``view``."""
     args = ["bwrap", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-            "--unshare-user", "--unshare-ipc", "--unshare-uts", "--hostname", "sandbox",
+            "--unshare-user", "--disable-userns", "--unshare-ipc", "--unshare-uts",
+            "--hostname", "sandbox",
             "--uid", str(view.uid), "--gid", str(view.uid), "--clearenv"]
     if view.own_network:
         args.append("--unshare-net")
     if view.own_pids:
         args.append("--unshare-pid")
-    for path in system_paths() + [Path(p) for p in view.readable]:
+    for path in system_paths():
         args += ["--ro-bind", str(path), str(path)]
     args += ["--dev", "/dev", "--proc", "/proc"]
-    for path in ("/tmp", "/var/tmp", "/dev/shm", "/run"):
-        args += ["--size", str(view.tmp_bytes), "--perms", "1777", "--tmpfs", path]
+    for path, sub in TMP_DIRS.items():
+        if view.tmp_source is None:
+            args += ["--size", str(view.tmp_bytes), "--perms", "1777", "--tmpfs", path]
+        else:
+            args += ["--bind", str(Path(view.tmp_source) / sub), path]
+    for path in view.readable:  # after the tmpfs: a readable dir under /tmp stays visible
+        args += ["--ro-bind", str(path), str(path)]
     for path in view.writable:
         args += ["--bind", str(path), str(path)]
+    for source, dest in view.binds:
+        args += ["--bind", str(source), str(dest)]
     if view.chdir is not None:
         args += ["--chdir", str(view.chdir)]
+    if view.status_fd is not None:
+        args += ["--json-status-fd", str(view.status_fd)]
     for key, value in view.env.items():
         args += ["--setenv", key, value]
     args += ["--", *argv]
@@ -165,15 +190,12 @@ def main(argv: list[str]) -> None:
     os.execvp(command[0], command)
 
 
-if __name__ == "__main__":
-    main(sys.argv)
-
-
 def bwrap_problem() -> str | None:
     """Why bubblewrap cannot sandbox a job on this machine, or None when it can."""
     if shutil.which("bwrap") is None:
         return ("bubblewrap is not installed (Debian: apt-get install -y bubblewrap; "
-                "`make test` and scripts/setup-sandbox do it)")
+                "scripts/install-system-packages does it, and `make test` and `make grade` "
+                "run that script)")
     probe = bwrap_argv(View(uid=65534), ["true"])
     try:
         done = subprocess.run(probe, capture_output=True, timeout=20)
@@ -182,3 +204,7 @@ def bwrap_problem() -> str | None:
     if done.returncode != 0:
         return f"bubblewrap failed: {done.stderr.decode(errors='replace').strip()}"
     return None
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -19,6 +19,11 @@
       ...
     ]
 
+    [grading.intake]            # optional: what one submission may hold (these are the defaults)
+    max_depth = 32              # directories nested inside it
+    max_files = 2000            # files and symbolic links (caches such as __pycache__ aside)
+    max_bytes = 50_000_000      # bytes in all its files
+
 Paths in the manifest are relative to the directory holding course.toml. A stage's
 `lesson` and `section` say where it is taught: the stubs of the released starter name them
 ("see the lesson 'The hub in Flask', section 'Stage 1: health and devices'"), and
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from grader.errors import CourseError
+from grader.trees import IntakeLimits
 
 __all__ = ["Assignment", "Course", "Stage", "find_course_root", "load_course", "page_title"]
 
@@ -45,6 +51,7 @@ _KNOWN_KEYS = {
     "name", "kind", "title", "points", "source", "contract", "framework", "lesson", "stages",
 }
 _STAGE_KEYS = {"title", "lesson", "section"}
+_INTAKE_KEYS = ("max_depth", "max_files", "max_bytes")
 
 
 @dataclass(frozen=True)
@@ -102,12 +109,14 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Course:
-    """The course: its root directory, id, title and assignments in manifest order."""
+    """The course: its root directory, id, title, assignments in manifest order, and the
+    limits a submission is copied in within (``[grading.intake]``)."""
 
     root: Path
     id: str
     title: str
     assignments: dict[str, Assignment]
+    intake: IntakeLimits = IntakeLimits()
 
     def get(self, name: str) -> Assignment:
         """Return the assignment called `name`, or raise CourseError listing the known ones."""
@@ -161,7 +170,25 @@ def load_course(root: Path | None = None) -> Course:
             raise CourseError(f"{path}: assignment {assignment.name!r} is listed twice.")
         assignments[assignment.name] = assignment
     return Course(root=root, id=meta["id"], title=str(meta.get("title", meta["id"])),
-                  assignments=assignments)
+                  assignments=assignments, intake=_parse_intake(data.get("grading"), path))
+
+
+def _parse_intake(grading: Any, path: Path) -> IntakeLimits:
+    """Read ``[grading.intake]``: positive integers, each optional."""
+    if grading is None:
+        return IntakeLimits()
+    intake = grading.get("intake", {}) if isinstance(grading, dict) else None
+    if not isinstance(intake, dict):
+        raise CourseError(f"{path}: [grading.intake] must be a table.")
+    unknown = set(intake) - set(_INTAKE_KEYS)
+    if unknown:
+        raise CourseError(f"{path}: [grading.intake]: unknown key(s) {', '.join(sorted(unknown))}"
+                          f" (known: {', '.join(_INTAKE_KEYS)}).")
+    for key, value in intake.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise CourseError(f"{path}: [grading.intake] {key} must be a whole number >= 1, "
+                              f"not {value!r}.")
+    return IntakeLimits(**intake)
 
 
 def _parse_assignment(entry: Any, *, root: Path, where: str) -> Assignment:

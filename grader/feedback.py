@@ -1,16 +1,22 @@
 """The feedback page a student reads: feedback/<student>/<assignment>/index.html.
 
 One self-contained HTML file rendered with Jinja2 and autoescaping (everything in it that
-the student's code could influence — test messages, the server log — is escaped). It shows
-the score, what happened to the submission, the tests grouped by stage (a heading per
-stage with its subtotal, the tests in the order the lessons teach them, then "Other tests"
-for any without a stage) each with its result, points and hint, and the tail of the
-server's log. Hidden tests show their name and hint, never their source or failure message.
-Results without stages (notebooks, older results) show one table of tests.
+the student's code could influence — test messages, the server log — is escaped, and its
+control characters are shown as escapes such as ``\x1b`` and ``\r``, never interpreted).
+It shows the score, what happened to the submission, the tests grouped by stage (a heading
+per stage with its subtotal, the tests in the order the lessons teach them, then "Other
+tests" for any without a stage) each with its result, points and hint, and the server's
+log. Hidden tests show their name, points and hint only: never their source or failure
+message. Results without stages (notebooks, older results) show one table of tests.
+
+The log is the server's output from start-up and the public tests only (`public_log`): the
+grader runs the hidden tests last and keeps only what the server wrote before the first of
+them started, so it cannot echo a hidden test's requests onto this page.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +24,23 @@ from jinja2 import Environment, select_autoescape
 
 from grader.check import load_hubguide
 from grader.results import atomic_write_text
+from grader.sandbox_runner import OutputDrain
 
-__all__ = ["feedback_path", "render_feedback", "write_feedback"]
+__all__ = [
+    "feedback_path",
+    "hidden_cutoff",
+    "public_log",
+    "render_feedback",
+    "visible",
+    "write_feedback",
+]
+
+# C0 and C1 controls but tab and newline, DEL, and the invisible characters that reorder or
+# hide text (bidi overrides and isolates, zero-width ones, line and paragraph separators)
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+    "|\r(?!\n)"
+)
 
 _TEMPLATE = """<!doctype html>
 <html lang="en">
@@ -46,7 +67,7 @@ h3 { font-size: 1.1rem; margin-top: 1.5rem; } .subtotal { font-weight: normal; c
 {%- if r.status != "graded" %} (status: {{ r.status }}){% endif %}.</p>
 {% if r.feedback %}
 <h2>What happened</h2>
-<ul class="notes">{% for line in r.feedback %}<li>{{ line }}</li>{% endfor %}</ul>
+<ul class="notes">{% for line in r.feedback %}<li>{{ line|visible }}</li>{% endfor %}</ul>
 {% endif %}
 <h2>Tests</h2>
 {% for g in groups %}
@@ -60,9 +81,9 @@ h3 { font-size: 1.1rem; margin-top: 1.5rem; } .subtotal { font-weight: normal; c
 {% for t in g.tests %}
 <tr>
 <td class="{{ 'pass' if t.passed else 'fail' }}">{{ "✓" if t.passed else "✗" }}</td>
-<td>{{ t.name }}
-{%- if t.visibility == "hidden" %} <span class="hidden">(hidden test)</span>{% endif %}
-{%- if t.message %}<pre>{{ t.message }}</pre>{% endif %}</td>
+<td>{{ t.name|visible }}
+{%- if t.visibility == "hidden" %} <span class="hidden">(hidden test)</span>
+{%- elif t.message %}<pre>{{ t.message|visible }}</pre>{% endif %}</td>
 <td>{{ "%g"|format(t.earned) }} / {{ "%g"|format(t.points) }}</td>
 <td>{{ t.hint or "" }}</td>
 </tr>
@@ -70,8 +91,11 @@ h3 { font-size: 1.1rem; margin-top: 1.5rem; } .subtotal { font-weight: normal; c
 </table>
 {% endfor %}
 {% if r.server_log_tail %}
-<h2>The end of your server's log</h2>
-<pre>{{ r.server_log_tail }}</pre>
+<h2>Your server's log</h2>
+<p>What your server printed from start-up through the public tests; what it printed while
+the hidden tests ran is not shown. Control characters appear as escapes such as
+<code>\\x1b</code>.</p>
+<pre class="log">{{ r.server_log_tail|visible }}</pre>
 {% endif %}
 {% if links %}
 <h2>Notebooks</h2>
@@ -89,9 +113,59 @@ def feedback_path(course_dir: Path, student: str, assignment: str) -> Path:
     return Path(course_dir) / "feedback" / student / assignment / "index.html"
 
 
+def visible(text: Any) -> str:
+    """text with its control and invisible characters written out as escapes (\\x1b, \\r).
+
+    An ANSI colour code, a carriage return that would overwrite a line, a NUL or a bidi
+    override in a log or a message is shown for what it is, never acted on; tab and
+    newline stay, and so does the \\r of a \\r\\n line end.
+    """
+    return _INVISIBLE.sub(_escape, str(text))
+
+
+def _escape(match: re.Match[str]) -> str:
+    """One invisible character as Python writes it in a string: \\x1b, \\r, \\u202e."""
+    char = match.group()
+    return {"\r": "\\r", "\x0b": "\\v", "\x0c": "\\f", "\x08": "\\b"}.get(char) \
+        or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def public_log(report: dict[str, Any], raw: dict[str, Any] | None, size: int) -> str:
+    """The server's output a student may see: from start-up until the hidden tests began.
+
+    report: the sandbox runner's (``log_stamped``: the output with arrival times; see
+    `grader.sandbox_runner.OutputDrain`); raw: the suite's results (their marks say when
+    the first hidden test started; see `hidden_cutoff`). Without arrival
+    times, only a job in which no hidden test can have run shows its log.
+    """
+    cutoff = hidden_cutoff(raw, report.get("suite") or {})
+    stamped = report.get("log_stamped")
+    if stamped:
+        return OutputDrain.public_text(stamped, cutoff, size)
+    return report.get("log_tail", "") if cutoff is None else ""
+
+
+def hidden_cutoff(raw: dict[str, Any] | None, suite: dict[str, Any]) -> float | None:
+    """The moment after which a hidden test may have sent something; None: none ever did.
+
+    raw: the job's results from grader.plugin, whose marks hold ``hidden_started_at`` when a
+    hidden test ran (None when the child wrote none); suite: what the grader knows of
+    the child's run (``sent_at``: when the job went to the zygote). Without results nobody
+    can tell which tests ran, so the moment the job was sent is the safe answer.
+    """
+    marks = (raw or {}).get("marks") or {}
+    if "hidden_started_at" in marks:
+        return float(marks["hidden_started_at"])
+    if raw is not None and "finished_at" in marks:
+        return None  # the run ended before any hidden test began
+    sent = suite.get("sent_at")
+    return float(sent) if sent is not None else None
+
+
 def render_feedback(result: dict[str, Any], links: list[str] | None = None) -> str:
     """Render one results.json document as the student's page."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["visible"] = visible
     template = env.from_string(_TEMPLATE)
     passed = sum(1 for t in result["tests"] if t["passed"])
     return template.render(r=result, passed=passed, groups=stage_groups(result["tests"]),

@@ -17,6 +17,13 @@ Two more options serve the sandbox:
   S seconds, with SIGALRM, so a server that hangs costs one test, not the batch.
 - ``--grader-not-run REASON`` collects the tests but runs none: each is recorded as failed
   with REASON (used when the student's server never started).
+
+In the grader's zygote (``--grader-zygote``, see `ZygoteLoop`) each job's child runs the
+public tests first and the hidden ones (under ``hidden/``) after them, and records when the
+first hidden test started (``marks.hidden_started_at``): the feedback page shows only the
+server output from before that moment, so nothing a hidden test sends can reach a page a
+student reads (see `grader.feedback.public_log`). The records keep the teaching
+order. The child also runs under a memory limit (``--grader-child-memory``).
 """
 
 from __future__ import annotations
@@ -43,6 +50,17 @@ __all__ = ["TestTimeout"]
 # long enough for the hub's answer that hubcontract's describe() puts after a few lines
 _MESSAGE_LIMIT = 2000
 _ORDER = {"passed": 0, "skipped": 1, "failed": 2, "error": 3, "timeout": 4}
+HIDDEN_DIR = "hidden"
+"""Tests under this directory of the suite are hidden (the rule of TrustedSuite.visibility)."""
+CHILD_MEMORY_BYTES = 512 << 20
+"""Address space a job's child may add to what it had at the fork (RLIMIT_AS).
+
+Measured: a child has about 65 MB of address space at the fork (Python, pytest, httpx,
+the collected suite) and peaks near 76 MB running the whole suite against a reference hub,
+so it adds about 12 MB; the client reads at most 4 MiB of an answer (hubcontract's
+MAX_RESPONSE_BYTES). 512 MiB is far above both and still keeps this root process, and the
+machine, safe from anything a hub sends: past it a MemoryError fails one test.
+"""
 
 
 class TestTimeout(Exception):  # noqa: N818 - reads best in a test report
@@ -63,6 +81,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--grader-zygote", metavar="IN,OUT", default=None,
                     help="collect once, then run the tests once per job read from fd IN, "
                          "each in a forked child (see grader.sandbox.Zygote)")
+    group.addoption("--grader-child-memory", metavar="BYTES", type=int,
+                    default=CHILD_MEMORY_BYTES,
+                    help="address space a zygote's child may add after the fork "
+                         f"(RLIMIT_AS; default {CHILD_MEMORY_BYTES >> 20} MiB, 0: no limit)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -297,14 +319,56 @@ class ZygoteLoop:
         config, recorder = session.config, self.recorder
         config.option.backend, config.option.admin_token = job["backend"], job["token"]
         recorder.path = job["results"]
-        recorder.marks = {"forked_at": started, "collected_at": time.time()}
+        recorder.marks = {"forked_at": started, "collected_at": time.time(),
+                          "memory_at_fork": limit_memory(config.getoption("grader_child_memory"))}
         session.testsfailed = 0
         if job.get("not_run"):
             recorder.mark_not_run(job["not_run"])
         else:
-            run_items(session)
+            public, hidden = split_hidden(session.items, recorder)
+            run_items(session, public + hidden, recorder.marks, first_hidden=len(public))
+        recorder.marks["memory_peak"] = _vm_bytes("VmPeak")
         recorder.write(0)
         return 0
+
+
+def split_hidden(items: list[pytest.Item],
+                 recorder: Recorder) -> tuple[list[pytest.Item], list[pytest.Item]]:
+    """The public tests and the hidden ones (under HIDDEN_DIR), each in teaching order.
+
+    A job's child runs the public ones first: no hidden test has sent anything before the
+    last public test ended, so nothing the student's server learns from a hidden test can
+    show up in a public test's message, or in the output kept for the feedback page
+    (everything from before ``hidden_started_at``). The records keep the teaching order.
+    """
+    def hidden(item: pytest.Item) -> bool:
+        record = recorder.records.get(item.nodeid, {})
+        return str(record.get("path", "")).split("/", 1)[0] == HIDDEN_DIR
+
+    return [i for i in items if not hidden(i)], [i for i in items if hidden(i)]
+
+
+def limit_memory(extra: int) -> int:
+    """Cap this process's address space at its size now plus `extra` bytes; return its size.
+
+    RLIMIT_AS, set in the child after the fork: a MemoryError then fails the test that
+    asked for too much, and the rest of the run goes on. 0: no limit.
+    """
+    size = _vm_bytes("VmSize")
+    if extra > 0 and size > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+    return size
+
+
+def _vm_bytes(field: str) -> int:
+    """A size from /proc/self/status (VmSize, VmPeak, ...) in bytes; 0 when unknown."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def join_netns(libc: Any, path: str) -> None:
@@ -319,11 +383,18 @@ def join_netns(libc: Any, path: str) -> None:
         os.close(fd)
 
 
-def run_items(session: pytest.Session) -> None:
-    """Run every collected test once, as pytest's own loop does (Ctrl-C: stop, keep records)."""
-    items = session.items
+def run_items(session: pytest.Session, items: list[pytest.Item] | None = None,
+              marks: dict[str, Any] | None = None, first_hidden: int | None = None) -> None:
+    """Run each test once, as pytest's own loop does (Ctrl-C: stop, keep the records).
+
+    items: the order to run them in (default: as collected). When items[first_hidden] is
+    about to start, the time goes into marks as ``hidden_started_at``.
+    """
+    items = session.items if items is None else items
     try:
         for index, item in enumerate(items):
+            if index == first_hidden and marks is not None:
+                marks["hidden_started_at"] = time.time()
             nextitem = items[index + 1] if index + 1 < len(items) else None
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
     except KeyboardInterrupt:

@@ -14,56 +14,39 @@ import re
 import secrets
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.course import Assignment, Course
+from grader.feedback import public_log
 from grader.results import hash_tree, make_result
 from grader.sandbox import (
     SANDBOX_PORT,
-    SERVE_MODULE,
     JobSpec,
     Limits,
     SandboxCaps,
     UidLease,
+    Workspace,
     Zygote,
     clean_env,
     free_port,
+    intake_submission,
+    make_box_dir,
     make_private_dir,
-    make_sandbox_dir,
     python_for_sandbox,
     run_job,
 )
+from grader.sandbox_runner import SERVE_MODULE
+from grader.trees import IntakeError, intake_notes, remove_tree
 
 __all__ = ["TrustedSuite", "Workspace", "grade_project", "server_command"]
 
 HEALTH_PATH = "/api/v1/health"
+#: Where the student's commands see their box under bubblewrap.
+BOX_IN_VIEW = Path("/box")
 _PYTEST_INI = "[pytest]\naddopts =\nconsole_output_style = classic\n"
-
-
-@dataclass
-class Workspace:
-    """The batch's temporary places: private (0700, root) and sandboxes (0755)."""
-
-    private: Path
-    boxes: Path
-
-    @classmethod
-    def create(cls) -> Workspace:
-        """Make both directories under the system temp dir."""
-        private = Path(tempfile.mkdtemp(prefix="blink-grader-"))
-        private.chmod(0o700)
-        boxes = Path(tempfile.mkdtemp(prefix="blink-sandbox-"))
-        boxes.chmod(0o755)
-        return cls(private=private, boxes=boxes)
-
-    def remove(self) -> None:
-        """Delete both directories and everything in them."""
-        shutil.rmtree(self.private, ignore_errors=True)
-        shutil.rmtree(self.boxes, ignore_errors=True)
 
 
 @dataclass
@@ -118,8 +101,8 @@ def server_command(framework: str, port: int,
                    serve_dir: Path) -> tuple[list[list[str]], list[str]]:
     """Return (preparation commands, server command) for a framework.
 
-    gunicorn loads the sandbox's copy of grader/serve.py from serve_dir (see
-    make_sandbox_dir), never the grader package itself.
+    gunicorn loads the box's copy of grader/serve.py from serve_dir (see
+    `grader.sandbox_runner.fill_box`), never the grader package itself.
     """
     python = python_for_sandbox()
     gunicorn = [python, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
@@ -144,15 +127,6 @@ def python_prefixes() -> list[str]:
     return sorted(prefixes)
 
 
-def hidden_course_paths(course: Course, course_dir: Path) -> list[str]:
-    """Return what the student's code must never see: suites, solutions, other work."""
-    paths = {course.root / ".git", course_dir / "submitted", course_dir / "autograded",
-             course_dir / "feedback", course_dir / "release", course.root / "notebooks"}
-    for assignment in course.assignments.values():
-        paths.update(p for p in (assignment.source, assignment.contract) if p is not None)
-    return sorted(str(p.resolve()) for p in paths)
-
-
 def grade_project(
     *,
     course: Course,
@@ -166,38 +140,71 @@ def grade_project(
     limits: Limits,
     zygote: Zygote,
 ) -> dict[str, Any]:
-    """Grade one submission in the sandbox and return its results.json document."""
+    """Grade one submission in the sandbox and return its results.json document.
+
+    A submission over the course's intake limits is not run: its result has status
+    "error" and says which limit, and what to leave out.
+    """
     started = time.monotonic()
-    lease = UidLease() if caps.root else None
-    uid = lease.uid if lease else None
     private = make_private_dir(workspace.private, student)
-    box = make_sandbox_dir(workspace.boxes, student, submission, uid)
-    copied = time.monotonic()
+    lease = None
     try:
-        spec, suite_job = build_spec(course, assignment, course_dir, caps, limits, private,
-                                     box, uid)
-        report = run_job(spec, private, caps, limits, zygote, suite_job)
-        raw = _read_json(Path(suite_job["results"]))
+        try:
+            scan = intake_submission(submission, private / "submission", course.intake)
+        except IntakeError as exc:
+            return refused_result(assignment, student, submission, suite, exc, started)
+        lease = UidLease() if caps.isolated else None
+        uid = lease.uid if lease else None
+        box = make_box_dir(workspace.boxes, student)
+        copied = time.monotonic()
+        try:
+            spec, suite_job = build_spec(assignment, caps, limits, private, box, uid)
+            report = run_job(spec, private, caps, limits, zygote, suite_job)
+            raw = _read_json(Path(suite_job["results"]))
+        finally:
+            ended = time.monotonic()
+            if lease:
+                lease.release()
+            remove_tree(box)
+        tests = build_tests(raw, suite)
+        feedback = build_feedback(report, raw, limits, caps) + intake_notes(scan)
+        status = ("graded" if raw is not None and not raw.get("collect_errors")
+                  and report.get("startup") != "sandbox_failed" else "error")
+        result = make_result(
+            student=student, assignment=assignment.name, kind="project", tests=tests,
+            feedback=feedback, submission_sha256=hash_tree(submission),
+            suite_version=suite.version, max_score=None, status=status,
+            server_log_tail=public_log(report, raw, limits.log_tail_bytes),
+            duration=time.monotonic() - started)
+        result["sandbox"] = caps.mode
+        result["timings"] = job_timings(report, raw, copied - started, time.monotonic() - ended)
+        if status == "error":  # for the instructor: why the grader could not grade
+            result["grader_log"] = (_tail_text(Path(suite_job["output"]), 2000)
+                                    + report.get("runner_output", "")[-2000:]
+                                    + ("" if zygote.alive else zygote.output_tail()))
+        return result
     finally:
-        ended = time.monotonic()
-        if lease:
-            lease.release()
-        shutil.rmtree(box, ignore_errors=True)
-    tests = build_tests(raw, suite)
-    feedback = build_feedback(report, raw, limits, caps)
-    status = "graded" if raw is not None and not raw.get("collect_errors") else "error"
+        remove_tree(private)
+
+
+def refused_result(assignment: Assignment, student: str, submission: Path,
+                   suite: TrustedSuite, error: IntakeError, started: float) -> dict[str, Any]:
+    """The result of a submission refused at intake: status error, the reason, no tests."""
     result = make_result(
-        student=student, assignment=assignment.name, kind="project", tests=tests,
-        feedback=feedback, submission_sha256=hash_tree(submission),
-        suite_version=suite.version, max_score=None, status=status,
-        server_log_tail=report.get("log_tail", ""), duration=time.monotonic() - started)
-    result["timings"] = job_timings(report, raw, copied - started, time.monotonic() - ended)
-    if status == "error":  # for the instructor: why the grader could not grade
-        result["grader_log"] = (_tail_text(Path(suite_job["output"]), 2000)
-                                + report.get("runner_output", "")[-2000:]
-                                + ("" if zygote.alive else zygote.output_tail()))
-    shutil.rmtree(private, ignore_errors=True)
+        student=student, assignment=assignment.name, kind="project", tests=[],
+        feedback=[f"Your submission was not graded. {error}"],
+        submission_sha256=safe_hash(submission), suite_version=suite.version,
+        max_score=assignment.points, status="error", duration=time.monotonic() - started)
+    result["refused"] = "intake"
     return result
+
+
+def safe_hash(path: Path) -> str:
+    """The submission's hash, or "" when it cannot even be read (it is reported anyway)."""
+    try:
+        return hash_tree(path)
+    except (OSError, RecursionError, MemoryError):
+        return ""
 
 
 def job_timings(report: dict[str, Any], raw: dict[str, Any] | None, copy: float,
@@ -221,26 +228,29 @@ def job_timings(report: dict[str, Any], raw: dict[str, Any] | None, copy: float,
     return {name: round(value, 3) for name, value in timings.items()}
 
 
-def build_spec(course: Course, assignment: Assignment, course_dir: Path, caps: SandboxCaps,
-               limits: Limits, private: Path, box: Path,
-               uid: int | None) -> tuple[JobSpec, dict[str, Any]]:
-    """Assemble the runner's instructions and the suite's job for one submission."""
-    app = box / "app"
+def build_spec(assignment: Assignment, caps: SandboxCaps, limits: Limits, private: Path,
+               box: Path, uid: int | None) -> tuple[JobSpec, dict[str, Any]]:
+    """Assemble the runner's instructions and the suite's job for one submission.
+
+    With the sandbox, the student's commands see their box at /box (`BOX_IN_VIEW`), and
+    their /tmp is the box's tmp/; without it, the box's own path.
+    """
+    inside = BOX_IN_VIEW if caps.isolated else box
     port = SANDBOX_PORT if caps.netns else free_port()
     token = secrets.token_urlsafe(24)
-    framework = detect_framework(app, assignment)
-    prepare, server = server_command(framework, port, box / "serve")
+    framework = detect_framework(private / "submission", assignment)
+    prepare, server = server_command(framework, port, inside / "serve")
     server_env = clean_env({
-        "HOME": str(box / "home"), "TMPDIR": str(box / "tmp"),
-        "DATABASE_URL": f"sqlite:///{box / 'data' / 'hub.sqlite3'}",
+        "HOME": str(inside / "home"), "TMPDIR": "/tmp" if caps.isolated else str(box / "tmp"),
+        "DATABASE_URL": f"sqlite:///{inside / 'data' / 'hub.sqlite3'}",
         "HUB_ADMIN_TOKEN": token, "PYTHONUNBUFFERED": "1",
         "GRADER_WSGI_TARGET": wsgi_target(framework)})
     spec = JobSpec(
-        app_dir=str(app), prepare=prepare, server=server, server_env=server_env, uid=uid,
-        port=port, health_path=HEALTH_PATH, report=str(private / "report.json"),
-        hide=hidden_course_paths(course, course_dir), expose=python_prefixes(),
-        scratch={str(box / "data"): limits.scratch_bytes, str(box / "tmp"): limits.scratch_bytes},
-        netns=caps.netns, limits=asdict(limits))
+        box=str(box), box_in_view=str(inside), submission=str(private / "submission"),
+        serve_module=str(Path(__file__).with_name("serve.py")), prepare=prepare,
+        server=server, server_env=server_env, uid=uid, port=port, health_path=HEALTH_PATH,
+        report=str(private / "report.json"), expose=python_prefixes(), netns=caps.isolated,
+        limits=asdict(limits))
     suite_job = {"id": private.name, "backend": f"http://127.0.0.1:{port}", "token": token,
                  "results": str(private / "suite-results.json"),
                  "output": str(private / "suite-output.txt")}
@@ -291,6 +301,9 @@ def build_feedback(report: dict[str, Any], raw: dict[str, Any] | None, limits: L
     elif startup == "exited":
         lines.append(f"Your server stopped before it answered {HEALTH_PATH}: "
                      f"{report.get('server_exit')}. The end of its log is below.")
+    elif startup == "sandbox_failed":
+        lines.append("The grader's sandbox failed to start your code; this is not your fault "
+                     "(status: error). Your instructor has been told.")
     elif startup == "prepare_failed":
         lines.append(f"Preparing your project failed: {'; '.join(report.get('events', []))}.")
     if "SIGXCPU" in str(report.get("server_exit")):
@@ -318,6 +331,11 @@ def _output_and_run_lines(report: dict[str, Any], raw: dict[str, Any] | None,
                      f"{limits.request_seconds:g} s (a request that hangs?).")
     if report.get("startup") == "ok" and report.get("server_alive_after_suite") is False:
         lines.append(f"Your server stopped while being tested ({report.get('server_exit')}).")
+    if report.get("box_full"):
+        what = ("space" if report["box_full"] == "space" else "room for files")
+        lines.append(f"Your code ran out of {what} in its sandbox (at most "
+                     f"{limits.scratch_bytes >> 20} MiB and {limits.scratch_inodes} files "
+                     "for your app, its database and /tmp together).")
     if report.get("processes_at_end", 0) > 8:
         lines.append(f"Your code was running {report['processes_at_end']} processes; "
                      "the grader stopped them all.")

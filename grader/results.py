@@ -12,6 +12,10 @@ leaves either the old file or the new one, never half of one.
 A project's tests also carry "outcome", "stage" (the project stage the test checks, or
 null) and "stage_title", in the order they ran (stage by stage). Readers must not expect
 these three: results written before stages existed, and notebook results, lack them.
+
+A project's result also says how it was graded: "sandbox" is "bubblewrap" (the full
+sandbox) or "none" (``--unsafe-no-sandbox``); a submission refused at intake (over the
+course's limits) has status "error", no tests, and "refused": "intake".
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from grader.trees import walk
 
 __all__ = [
     "GRADER_VERSION",
@@ -37,8 +44,6 @@ __all__ = [
 
 GRADER_VERSION = "0.1.0"
 RESULTS_NAME = "results.json"
-_SKIP_DIRS = {"__pycache__", ".git", ".pytest_cache", ".ipynb_checkpoints", ".mypy_cache"}
-_SKIP_SUFFIXES = (".pyc", ".pyo")
 
 
 def results_path(course_dir: Path, student: str, assignment: str) -> Path:
@@ -47,16 +52,14 @@ def results_path(course_dir: Path, student: str, assignment: str) -> Path:
 
 
 def iter_files(root: Path) -> list[Path]:
-    """Return the files under root that define it, sorted, skipping caches and symlinks."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for name in filenames:
-            path = Path(dirpath) / name
-            if name.endswith(_SKIP_SUFFIXES) or path.is_symlink() or not path.is_file():
-                continue
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    """Return the files under root that define it, sorted, skipping caches and symlinks.
+
+    The walk is a loop, not a recursion (`grader.trees.walk`): a submission 1,100
+    directories deep is hashed like any other.
+    """
+    root = Path(root)
+    found = [rel for rel, info, _depth in walk(root) if stat.S_ISREG(info.st_mode)]
+    return [root / rel for rel in sorted(found)]
 
 
 def hash_tree(root: Path) -> str:
@@ -64,9 +67,11 @@ def hash_tree(root: Path) -> str:
     digest = hashlib.sha256()
     for path in iter_files(Path(root)):
         rel = path.relative_to(root).as_posix().encode()
-        data = path.read_bytes()
         digest.update(len(rel).to_bytes(8, "big") + rel)
-        digest.update(len(data).to_bytes(8, "big") + data)
+        with open(path, "rb") as handle:
+            digest.update(os.fstat(handle.fileno()).st_size.to_bytes(8, "big"))
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
     return digest.hexdigest()
 
 

@@ -22,7 +22,11 @@ class GradeCommand(Command):
 
 Results go to autograded/<student>/<assignment>/results.json and a feedback page to
 feedback/<student>/<assignment>/index.html. A submission already graded (same files,
-same tests) is skipped unless --force."""
+same tests) is skipped unless --force.
+
+Project submissions run in a sandbox (bubblewrap, namespaces, their own uid). Where it
+cannot run, grade refuses and says why; --unsafe-no-sandbox (or GRADER_SANDBOX=none)
+grades anyway with resource limits only, and each result records "sandbox": "none"."""
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """Add the assignment, --course-dir, -j, --force and --student."""
@@ -38,6 +42,11 @@ same tests) is skipped unless --force."""
                             help="grade again submissions that already have results")
         parser.add_argument("--student", metavar="ID", action="append", default=None,
                             help="grade only this student (repeat for more)")
+        parser.add_argument(
+            "--unsafe-no-sandbox", action="store_true", default=None,
+            help="where the sandbox cannot run, grade anyway with resource limits only: "
+            "student code runs as your user, can reach the network and read the hidden "
+            "tests (the same as GRADER_SANDBOX=none)")
         add_course_option(parser)
 
     def run(self, args: argparse.Namespace) -> int:
@@ -47,7 +56,8 @@ same tests) is skipped unless --force."""
         from grader.batch import grade  # imported late: the sandbox is heavy to load
 
         results = grade(course, args.assignment, course_dir=args.course_dir.resolve(),
-                        jobs=args.jobs, force=args.force, students=args.student)
+                        jobs=args.jobs, force=args.force, students=args.student,
+                        unsafe_no_sandbox=args.unsafe_no_sandbox)
         errors = sum(1 for r in results if r.get("status") == "error")
         self.console.print(
             f"Graded {len(results)} submission(s) of {args.assignment}"

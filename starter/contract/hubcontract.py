@@ -22,6 +22,12 @@ reads ``--stage K`` as an option and a path before it loads a conftest.)
 A test that cannot run because an earlier stage is not written yet (registering a device
 answers 501, say) is skipped with a reason that names that stage, instead of failing with
 a traceback.
+
+The client reads at most ``HUB_CONTRACT_MAX_RESPONSE_BYTES`` (default 4 MiB) of any answer,
+counted after decompressing, and takes no Content-Encoding but gzip or deflate, once
+(`BoundedTransport`): a hub that answers more, or a gzip bomb, fails that one test with a
+message that says so, and the rest of the run goes on. The grader runs this suite as root,
+so what a hub sends must never decide how much memory it takes.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import os
 import re
 import tempfile
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,6 +62,12 @@ OPENAPI_PATH = CONTRACT_DIR / "openapi.yaml"
 API = "/api/v1"
 DEFAULT_ADMIN_TOKEN = "dev-admin-token"
 MAX_BODY_BYTES = 1_048_576
+MAX_RESPONSE_BYTES = 4 << 20
+"""The most the client reads of one answer, decompressed ($HUB_CONTRACT_MAX_RESPONSE_BYTES).
+
+The biggest answer a reference hub gives the suite is about 0.56 MB (Flask's 400 listing
+10,000 unknown fields; Django's is 0.41 MB); a hub that lists pydantic's full errors() there
+sends about 1.4 MB. 4 MiB leaves room for honest answers and still bounds a gzip bomb."""
 IN_PROCESS_BACKENDS = ("flask", "django")
 WSGI_BASE_URL = "http://testserver"
 OPENAPI_URI = "urn:blink-to-backend:hub-openapi"
@@ -444,15 +457,185 @@ def fast_workdir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def client(hub_backend: str, hub_app: Any) -> Iterator[httpx.Client]:
-    """One httpx.Client for the whole run: over WSGI in-process, else over real HTTP."""
+    """One httpx.Client for the whole run: over WSGI in-process, else over real HTTP.
+
+    Either way its transport is a `BoundedTransport`: no answer is read past
+    max_response_bytes(), decompressed.
+    """
+    limit = max_response_bytes()
     if hub_app is not None:
-        transport = httpx.WSGITransport(app=hub_app)
+        transport = BoundedTransport(httpx.WSGITransport(app=hub_app), limit)
         with httpx.Client(transport=transport, base_url=WSGI_BASE_URL) as http:
             yield http
     else:
         timeout = float(os.environ.get("HUB_CONTRACT_TIMEOUT", "30"))  # the grader sets it
-        with httpx.Client(base_url=hub_backend.rstrip("/"), timeout=timeout) as http:
+        transport = BoundedTransport(httpx.HTTPTransport(), limit)
+        with httpx.Client(transport=transport, base_url=hub_backend.rstrip("/"),
+                          timeout=timeout) as http:
             yield http
+
+
+# --------------------------------------------------------------------------------------------
+# the bounded client: no answer is read past a limit, decompressed
+# --------------------------------------------------------------------------------------------
+
+
+class ResponseRefused(AssertionError):
+    """The client would not read a hub's answer: too large, or in an encoding it refuses.
+
+    An AssertionError, so the test that sent the request fails (or, for a later stage's
+    set-up, is skipped) like any other wrong answer, and the run goes on.
+    """
+
+
+def max_response_bytes() -> int:
+    """How much of one answer the client reads: $HUB_CONTRACT_MAX_RESPONSE_BYTES or 4 MiB."""
+    value = os.environ.get("HUB_CONTRACT_MAX_RESPONSE_BYTES", "").strip()
+    if not value:
+        return MAX_RESPONSE_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise pytest.UsageError(
+            f"HUB_CONTRACT_MAX_RESPONSE_BYTES={value!r}: give a whole number of bytes, "
+            f"e.g. {MAX_RESPONSE_BYTES}"
+        )
+    return int(value)
+
+
+def size_text(size: int) -> str:
+    """A byte count as people say it: 4 MiB, 512 KiB, 1000 bytes."""
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if size >= 1 << shift and size % (1 << shift) == 0:
+            return f"{size >> shift} {unit}"
+    return f"{size} bytes"
+
+
+class BoundedTransport(httpx.BaseTransport):
+    """Wraps the real transport (WSGI in-process, or HTTP) and reads every answer itself.
+
+    It streams the raw body (``iter_raw``) through its own decoder, at most ``limit`` bytes
+    in and out, and hands the client a response that is already read and decoded (so the
+    answer's Content-Encoding and Content-Length are dropped: Content-Length is the decoded
+    size). httpx's own decoders inflate a chunk without a bound, so a 4.7 MB gzip bomb would
+    take gigabytes before any check could run.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, limit: int) -> None:
+        self.inner, self.limit = inner, limit
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send the request with the real transport; read the answer within the limit."""
+        response = self.inner.handle_request(request)
+        try:
+            body = read_bounded(response, request, self.limit)
+        finally:
+            response.close()
+        headers = [(name, value) for name, value in response.headers.multi_items()
+                   if name.lower() not in ("content-encoding", "content-length")]
+        return httpx.Response(response.status_code, headers=headers, content=body,
+                              extensions=response.extensions)
+
+    def close(self) -> None:
+        """Close the real transport."""
+        self.inner.close()
+
+
+def read_bounded(response: httpx.Response, request: httpx.Request, limit: int) -> bytes:
+    """The answer's body, decoded; ResponseRefused past `limit` bytes or for a bad encoding."""
+    what = f"{request.method} {request.url.raw_path.decode('ascii', 'replace')} answered " \
+           f"{response.status_code}"
+    codings = [c.strip().lower() for value in response.headers.get_list("content-encoding")
+               for c in value.split(",") if c.strip().lower() not in ("", "identity")]
+    if len(codings) > 1:
+        raise ResponseRefused(
+            f"the response has more than one Content-Encoding ({', '.join(codings)}): {what}; "
+            "the contract's client takes at most one (gzip or deflate)"
+        )
+    coding = codings[0] if codings else "identity"
+    if coding not in _DECODERS:
+        raise ResponseRefused(
+            f"the response's Content-Encoding {coding!r} is not one the client takes "
+            f"(gzip, deflate or none): {what}"
+        )
+    too_large = ResponseRefused(
+        f"the response was larger than {size_text(limit)}: {what} with more than {limit} "
+        f"bytes{'' if coding == 'identity' else f' once {coding}-decoded'}; no answer of "
+        "the contract needs that much"
+    )
+    decoder, body, received = _DECODERS[coding](), bytearray(), 0
+    try:
+        for raw in response.iter_raw():
+            received += len(raw)
+            if received > limit:
+                raise too_large
+            for piece in decoder.feed(raw, limit - len(body)):
+                body += piece
+                if len(body) > limit:
+                    raise too_large
+        for piece in decoder.finish(limit - len(body)):
+            body += piece
+            if len(body) > limit:
+                raise too_large
+    except zlib.error as error:
+        raise ResponseRefused(f"the response's {coding} body is corrupt ({error}): {what}") \
+            from None
+    return bytes(body)
+
+
+class _Identity:
+    """No Content-Encoding: the bytes as they came."""
+
+    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
+        yield data
+
+    def finish(self, room: int) -> Iterator[bytes]:
+        yield from ()
+
+
+class _Inflate:
+    """gzip (wbits 31) or deflate (zlib-wrapped, else raw, as httpx and browsers accept).
+
+    Each call inflates at most ``room + 1`` bytes at a time (``max_length``), so the caller
+    sees "too large" after at most one byte too many, whatever the ratio of the input.
+    """
+
+    def __init__(self, wbits: int) -> None:
+        self.wbits, self.first = wbits, True
+        self.inflater = zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes, room: int) -> Iterator[bytes]:
+        if self.first and self.wbits == zlib.MAX_WBITS:
+            self.first = False
+            try:  # deflate: zlib-wrapped, as the RFC says; many servers send it raw
+                zlib.decompressobj(zlib.MAX_WBITS).decompress(data[:64], 1)
+            except zlib.error:
+                self.wbits = -zlib.MAX_WBITS
+                self.inflater = zlib.decompressobj(self.wbits)
+        yield from self._drain(data, room)
+
+    def finish(self, room: int) -> Iterator[bytes]:
+        yield from self._drain(b"", room)
+        yield self.inflater.flush()
+
+    def _drain(self, data: bytes, room: int) -> Iterator[bytes]:
+        """Inflate data and whatever the inflater still holds, room + 1 bytes at a time."""
+        while True:
+            out = self.inflater.decompress(data, room + 1)
+            data = self.inflater.unconsumed_tail
+            if self.inflater.eof and self.inflater.unused_data:  # another gzip member
+                data = self.inflater.unused_data + data
+                self.inflater = zlib.decompressobj(self.wbits)
+            yield out
+            room -= len(out)
+            if room < 0 or (not out and not data):
+                return
+
+
+_DECODERS: dict[str, Callable[[], Any]] = {
+    "identity": _Identity,
+    "gzip": lambda: _Inflate(zlib.MAX_WBITS | 16),
+    "x-gzip": lambda: _Inflate(zlib.MAX_WBITS | 16),
+    "deflate": lambda: _Inflate(zlib.MAX_WBITS),
+}
 
 
 @pytest.fixture(scope="session")

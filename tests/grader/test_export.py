@@ -138,8 +138,10 @@ def test_course_dir_without_grades_gives_a_header_only(make_course, tmp_path: Pa
     assert read_rows(path) == [["student", "demo", "hub", "total", "max"]]
 
 
-def test_cli_export(graded: tuple[Course, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_export(graded: tuple[Course, Path], capsys: pytest.CaptureFixture[str],
+                    monkeypatch: pytest.MonkeyPatch) -> None:
     course, course_dir = graded
+    monkeypatch.setenv("COLUMNS", "400")  # rich wraps long paths at the terminal's width
     out = course_dir / "grades" / "all.csv"
     status = main(["export", "--course", str(course.root), "--course-dir", str(course_dir),
                    "--out", str(out)])

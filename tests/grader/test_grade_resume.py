@@ -13,7 +13,7 @@ import pytest
 from submissions import build, snapshot_course
 
 from grader.results import read_result, results_path
-from grader.sandbox import UID_BASE, UID_COUNT, detect_sandbox
+from grader.sandbox import detect_sandbox
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,6 +21,10 @@ pytestmark = [
 ]
 
 STUDENTS = ("ada", "bob", "cy", "dee")
+# This module's batches run as uids of their own, so the checks below see only their
+# processes, whatever other grading runs beside them (pytest-xdist).
+UID_BASE, UID_COUNT = 64000 + 100 * (os.getpid() % 20), 100
+BATCH_ENV = {**os.environ, "GRADER_UID_BASE": str(UID_BASE), "GRADER_UID_COUNT": str(UID_COUNT)}
 _BATCH = """
 import sys
 from pathlib import Path
@@ -33,7 +37,8 @@ grade(load_course(Path(sys.argv[1])), "flask-hub", course_dir=Path(sys.argv[2]),
 def run_batch(course_dir: Path, stderr: int = subprocess.DEVNULL) -> subprocess.Popen[bytes]:
     """Start `grade` over the course dir in a child process (its own session)."""
     return subprocess.Popen([sys.executable, "-c", _BATCH, str(course_dir), str(course_dir)],
-                            stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                            env=BATCH_ENV)
 
 
 def wait_for_results(course_dir: Path, count: int, proc: subprocess.Popen[bytes]) -> None:
@@ -48,7 +53,7 @@ def wait_for_results(course_dir: Path, count: int, proc: subprocess.Popen[bytes]
 
 
 def sandbox_processes() -> list[int]:
-    """Return the pids running as any sandbox uid."""
+    """Return the pids running as one of this module's sandbox uids."""
     found = []
     for entry in os.listdir("/proc"):
         try:
@@ -128,7 +133,7 @@ def test_ctrl_c_then_resume(tmp_path: Path) -> None:
         build("correct", tmp_path / "submitted" / student / "flask-hub", course_dir=tmp_path,
               student=student)
     proc = subprocess.Popen(grader_cli(tmp_path), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True, env=BATCH_ENV)
     wait_for_results(tmp_path, 1, proc)
     zygotes = children_running(proc.pid, "--grader-zygote")
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C

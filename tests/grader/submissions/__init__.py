@@ -7,6 +7,7 @@ go into ``wsgi.py`` (what gunicorn imports) or a module, as a student's code wou
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -137,6 +138,19 @@ def _not_done_yet() -> None:
 MISBEHAVIOURS = tuple(n for n in _WSGI_PATCHES if n not in ("correct", "partial")) + (
     "syntax-error",)
 NAMES = ("correct", "partial", *MISBEHAVIOURS)
+
+
+def make_deep(root: Path, depth: int) -> None:
+    """Nest `depth` directories named d under root, a file at the bottom (no recursion:
+    Path.mkdir(parents=True) itself recurses once per level)."""
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    for _ in range(depth):
+        os.mkdir("d", dir_fd=fd)
+        inner = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(os.open("bottom.txt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd))
+    os.close(fd)
 
 
 def snapshot_course(root: Path, *, django: bool = False) -> Course:
