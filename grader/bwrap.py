@@ -100,15 +100,18 @@ def bwrap_argv(view: View, argv: list[str]) -> list[str]:
         args.append("--unshare-net")
     if view.own_pids:
         args.append("--unshare-pid")
-    for path in system_paths():
-        args += ["--ro-bind", str(path), str(path)]
+    for path in SYSTEM_DIRS:
+        if Path(path).exists():
+            args += ["--ro-bind", path, path]
     args += ["--dev", "/dev", "--proc", "/proc"]
     for path, sub in TMP_DIRS.items():
         if view.tmp_source is None:
             args += ["--size", str(view.tmp_bytes), "--perms", "1777", "--tmpfs", path]
         else:
             args += ["--bind", str(Path(view.tmp_source) / sub), path]
-    for path in view.readable:  # after the tmpfs: a readable dir under /tmp stays visible
+    # After the private /tmp: a Python runtime or a readable directory under /tmp (a
+    # course cloned into /tmp) must stay visible, not be covered by the empty tmpfs.
+    for path in [*python_paths(), *view.readable]:
         args += ["--ro-bind", str(path), str(path)]
     for path in view.writable:
         args += ["--bind", str(path), str(path)]

@@ -49,9 +49,10 @@ DHT22 = 22
 
 
 def _pin(pin: int) -> int:
-    if not 0 <= int(pin) <= 19:
+    number = int(pin)
+    if not 0 <= number <= 19:
         raise ValueError(f"the Uno has pins 0-19 (A0-A5 are 14-19), not {pin}")
-    return int(pin)
+    return number
 
 
 def pinMode(pin: int, mode: int) -> None:  # noqa: N802 (Arduino names)
@@ -157,6 +158,8 @@ def isnan(value: float) -> bool:
 
 
 def _format(value: Any, fmt: int | None) -> str:
+    if type(value) is str:  # the usual case, text: it prints as it is, whatever fmt says
+        return value
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, int):
@@ -197,13 +200,13 @@ class _Serial:
     def print(self, value: Any = "", fmt: int | None = None) -> int:
         """Send ``value`` as text; returns the number of bytes sent."""
         data = _format(value, fmt).encode("utf-8", "replace")
-        self._link().board_write(data)
+        current_board().serial.board_write(data)  # self._link(), one call less per print
         return len(data)
 
     def println(self, value: Any = "", fmt: int | None = None) -> int:
         """Send ``value`` as text, then ``\\r\\n``."""
         data = _format(value, fmt).encode("utf-8", "replace") + b"\r\n"
-        self._link().board_write(data)
+        current_board().serial.board_write(data)  # self._link(), one call less per print
         return len(data)
 
     def write(self, data: int | bytes | str) -> int:
@@ -319,7 +322,7 @@ class DHT:
         """Start the sensor (nothing to do in the simulation)."""
 
     def _read(self, index: int) -> float:
-        part = current_board().part_on(self.pin)
+        part = current_board().pin_parts.get(self.pin)  # board.part_on(), one call less
         if not isinstance(part, _DHT22Part):
             return NAN  # nothing answers on this pin
         try:

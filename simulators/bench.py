@@ -2,9 +2,14 @@
 
 Reads one simulated day of ``sensor_reporter`` at 1 Hz (86,400 readings) through pyserial
 on a virtual clock, prints simulated seconds per wall second, and writes the figures as
-JSON to ``bench/results/simulation.json`` (or ``--out``). It also times the serial line
-itself: bytes echoed by the ``loopback`` sketch at 115200 baud, each one paced at the baud
-rate both ways.
+JSON to ``bench/results/simulators-bench.json`` (or ``--out``; ``simulation.json`` there
+belongs to the repository's own benchmark, ``bench/simulation.py``, which runs this one and
+reads that file back). It also times the serial line itself: bytes echoed by the
+``loopback`` sketch at 115200 baud, each one paced at the baud rate both ways.
+
+Wall time is what a reader waits; CPU time (``time.process_time``) is the work this
+process did, which other programs on a busy machine inflate less. Compare runs made back
+to back on the same machine.
 """
 
 from __future__ import annotations
@@ -28,16 +33,19 @@ def day_run(readings: int = 86_400) -> dict[str, float]:
     port = serial.serial_for_url(URL, timeout=5)
     try:
         port.readline()  # the boot banner
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for _ in range(readings):
             line = port.readline()
             if not line.startswith(b"{"):
                 raise RuntimeError(f"unexpected line {line!r}")
         wall = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
         simulated = port.board.clock.now()
     finally:
         port.close()
     return {"readings": readings, "wall_seconds": round(wall, 3),
+            "cpu_seconds": round(cpu, 3),
+            "microseconds_per_reading": round(wall / readings * 1e6, 1),
             "simulated_seconds": round(simulated, 3),
             "simulated_seconds_per_wall_second": round(simulated / wall, 1),
             "readings_per_wall_second": round(readings / wall, 1)}
@@ -71,9 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m simulators.bench", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="example:\n  python -m simulators.bench --out bench/results/simulation.json")
-    parser.add_argument("--out", default="bench/results/simulation.json",
-                        help="where to write the JSON (default: bench/results/simulation.json)")
+        epilog="example:\n  python -m simulators.bench --out /tmp/day.json")
+    parser.add_argument("--out", default="bench/results/simulators-bench.json",
+                        help="where to write the JSON "
+                             "(default: bench/results/simulators-bench.json)")
     parser.add_argument("--readings", type=int, default=86_400,
                         help="how many readings (default: 86400, one day at 1 Hz)")
     parser.add_argument("--echo-bytes", type=int, default=20_000,
@@ -82,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = day_run(args.readings)
     figures["python"] = platform.python_version()
     print(f"day run: {figures['readings']} readings through pyserial in "
-          f"{figures['wall_seconds']:.2f} s wall "
+          f"{figures['wall_seconds']:.2f} s wall, {figures['cpu_seconds']:.2f} s CPU "
           f"({figures['simulated_seconds_per_wall_second']:.0f} simulated s per wall s)")
     echo = echo_run(args.echo_bytes)
     print(f"echo: {echo['bytes']} bytes at 115200 baud there and back in "

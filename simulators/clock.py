@@ -6,14 +6,15 @@ of events). It has two modes:
 ``virtual``
     Time stands still until someone waits. A wait (``clock.advance(5)``, a serial read
     with a timeout, an Arduino ``delay()``) jumps straight from one scheduled event to the
-    next, so a simulated day takes about a second and runs the same way every time.
+    next, so a simulated day passes in seconds and runs the same way every time.
 ``realtime``
-    Simulated time follows the wall clock, times ``speed``. A background thread runs the
-    events when they fall due. This is the mode for notebooks and for the pty/TCP ports.
-    An event sees the time it was scheduled for, even when the thread gets to it a little
-    late (a busy computer): a sketch's ``loop()`` that polls every millisecond still sees
-    one millisecond between polls, and the board merely runs a bit behind the wall clock
-    (at most :attr:`VirtualClock.MAX_LAG_S` wall seconds; beyond that it skips ahead).
+    Simulated time follows the wall clock, times ``speed`` (``VirtualClock(mode="realtime")``
+    makes a :class:`RealtimeClock`). A background thread runs the events when they fall
+    due. This is the mode for notebooks and for the pty/TCP ports. An event sees the time
+    it was scheduled for, even when the thread gets to it a little late (a busy computer):
+    a sketch's ``loop()`` that polls every millisecond still sees one millisecond between
+    polls, and the board merely runs a bit behind the wall clock (at most
+    :attr:`VirtualClock.MAX_LAG_S` wall seconds; beyond that it skips ahead).
 
 Several threads may use one clock (a program reading a port in one thread and writing in
 another). In realtime mode the clock's own thread runs the events and everyone else just
@@ -49,7 +50,8 @@ from typing import Any
 
 from .errors import ClockError, ConfigError
 
-__all__ = ["VirtualClock", "Event", "DEFAULT_START", "seconds_to_us", "earliest"]
+__all__ = ["VirtualClock", "RealtimeClock", "Event", "DEFAULT_START", "seconds_to_us",
+           "earliest"]
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +68,11 @@ def seconds_to_us(seconds: float) -> int:
 
 def earliest(*times_us: int | None) -> int | None:
     """The earliest of some times in µs, ignoring None ("no limit"); None if all are None."""
-    known = [t for t in times_us if t is not None]
-    return min(known) if known else None
+    best = None
+    for t in times_us:  # a plain loop: this runs on every wait, and a list + min() costs more
+        if t is not None and (best is None or t < best):
+            best = t
+    return best
 
 
 class _Passenger:
@@ -90,12 +95,19 @@ class _Hold:
     def __init__(self, clock: VirtualClock) -> None:
         self._clock = clock
 
+    # The two methods below are VirtualClock._acquire() and _release() written out in place:
+    # a port takes the lock for every line it reads, and every call costs.
     def __enter__(self) -> VirtualClock:
-        self._clock._acquire()
-        return self._clock
+        clock = self._clock
+        if not clock.lock.acquire(False):
+            clock._knock()
+        return clock
 
     def __exit__(self, *exc_info: object) -> None:
-        self._clock._release()
+        clock = self._clock
+        if clock._pausing:
+            clock._cond.notify_all()  # the runner paused for us: tell it we are done
+        clock.lock.release()
 
 
 class Event:
@@ -130,6 +142,18 @@ class VirtualClock:
     #: realtime: how far (wall seconds) the events may fall behind before they skip ahead
     MAX_LAG_S = 0.25
 
+    #: Simulated time in microseconds since the clock started. On a virtual clock it is a
+    #: plain number that moves only while someone waits (read it; never set it); on a
+    #: realtime clock (:class:`RealtimeClock`) it follows the wall clock. A plain number
+    #: rather than a property because everything reads it, many times per event.
+    now_us: int
+
+    def __new__(cls, *, mode: str = "virtual", **options: Any) -> VirtualClock:
+        """``VirtualClock(mode="realtime")`` makes a :class:`RealtimeClock`."""
+        if cls is VirtualClock and mode == "realtime":
+            cls = RealtimeClock
+        return super().__new__(cls)
+
     def __init__(
         self,
         *,
@@ -145,6 +169,8 @@ class VirtualClock:
         if start is not None and start.tzinfo is None:
             raise ConfigError("start must be timezone-aware")
         self.mode = mode
+        #: True in virtual mode (read it; a plain attribute, as it is read on every event).
+        self.virtual = mode == "virtual"
         self.speed = float(speed)
         self.seed = seed
         self.start = start or DEFAULT_START
@@ -153,8 +179,11 @@ class VirtualClock:
         self._cond = threading.Condition(self.lock)
         self._heap: list[tuple[int, int, Event]] = []
         self._order = itertools.count()
-        self._now = 0
-        self._closed = False
+        if self.virtual:
+            self.now_us = 0
+        self._now = 0  # realtime: the latest wall time handed out (it never goes back)
+        #: True once :meth:`close` was called: no more events run (read it; never set it).
+        self.closed = False
         self._driver: threading.Thread | None = None
         self._driver_ident: int | None = None
         self._wall0 = time.monotonic()
@@ -173,30 +202,6 @@ class VirtualClock:
             self._driver.start()
 
     # -- reading the time ---------------------------------------------------------------
-
-    @property
-    def virtual(self) -> bool:
-        """True in virtual mode."""
-        return self.mode == "virtual"
-
-    @property
-    def closed(self) -> bool:
-        """True once :meth:`close` was called (no more events run)."""
-        return self._closed
-
-    @property
-    def now_us(self) -> int:
-        """Simulated time in microseconds since the clock started.
-
-        In realtime mode, code running inside an event (a sketch) sees the event's time;
-        every other thread sees the wall clock's.
-        """
-        if self.mode == "realtime":
-            pin = self._pin
-            if pin is not None and threading.get_ident() == self._driver_ident:
-                return pin
-            return self._wall_us()
-        return self._now
 
     def _wall_us(self) -> int:
         """Realtime: simulated time by the wall clock (never going back)."""
@@ -224,16 +229,19 @@ class VirtualClock:
         if not self.lock.acquire(False):  # the fast path of self._acquire()
             self._knock()
         try:
-            if self._closed:
+            if self.closed:
                 raise ClockError("the clock is closed")
-            now = self._now if self.mode == "virtual" else self.now_us
-            event = Event(max(int(when_us), now), callback, args)
+            now = self.now_us
+            when = int(when_us)
+            event = Event(when if when > now else now, callback, args)
             heapq.heappush(self._heap, (event.when, next(self._order), event))
-            if self.mode == "realtime":
+            if not self.virtual:
                 self._cond.notify_all()
             return event
         finally:
-            self._release()
+            if self._pausing:  # self._release(), written out: this runs for every event
+                self._cond.notify_all()
+            self.lock.release()
 
     def call_later(self, delay: float, callback: Callable[..., Any], *args: Any) -> Event:
         """Run ``callback(*args)`` ``delay`` simulated seconds from now."""
@@ -273,16 +281,29 @@ class VirtualClock:
         Thread-safe: in virtual mode a second thread rides along while another runs the
         clock (see the module docstring).
         """
+        if (self.virtual and stop is None and deadline_us is not None
+                and self._seat == threading.get_ident()):
+            # The usual delay() inside a sketch: a nested wait, in the thread that runs the
+            # clock and so holds its lock already. When nothing else falls due before the
+            # wait ends, time jumps straight there (what _advance_virtual() would do).
+            heap = self._heap
+            if not self._passengers and not self.closed and (
+                    not heap or heap[0][0] > deadline_us):
+                if deadline_us > self.now_us:
+                    self.now_us = deadline_us
+                return False
         if not self.lock.acquire(False):  # the fast path of self._acquire()
             self._knock()
         try:
-            if self.mode == "virtual":
+            if self.virtual:
                 return self._run_virtual(deadline_us, stop)
             if threading.get_ident() == self._driver_ident:
                 return self._run_realtime_driver(deadline_us, stop)
             return self._wait_realtime(deadline_us, stop)
         finally:
-            self._release()
+            if self._pausing:  # self._release(), written out: this runs several times an event
+                self._cond.notify_all()
+            self.lock.release()
 
     def hold(self) -> _Hold:
         """The world's lock, for code outside the clock's events: ``with clock.hold(): ...``.
@@ -301,7 +322,7 @@ class VirtualClock:
     def close(self) -> None:
         """Stop the realtime thread and refuse new events."""
         with self._hold:
-            self._closed = True
+            self.closed = True
             self._heap.clear()
             self._cond.notify_all()
         if self._driver is not None and threading.get_ident() != self._driver_ident:
@@ -317,6 +338,9 @@ class VirtualClock:
         return f"<VirtualClock {self.mode} t={self.now():.6f}s seed={self.seed}>"
 
     # -- the engines --------------------------------------------------------------------
+
+    # _acquire() and _release() are how every taker of the world's lock takes and gives
+    # it back. The busy callers (_Hold, call_at, run_until) write the two out in place.
 
     def _acquire(self) -> None:
         """Take the world's lock; if another thread has it, knock (see :meth:`hold`)."""
@@ -358,7 +382,7 @@ class VirtualClock:
         """The virtual engine: run events in order, jumping over the time between them."""
         heap = self._heap
         pop = heapq.heappop
-        while not self._closed:
+        while not self.closed:
             if stop is not None and stop():
                 return True
             limit = deadline
@@ -368,14 +392,14 @@ class VirtualClock:
                 when, _, event = pop(heap)
                 if event.cancelled:
                     continue
-                if when > self._now:
-                    self._now = when
+                if when > self.now_us:
+                    self.now_us = when
                 event.callback(*event.args)
             elif limit is None:
                 break  # nothing is scheduled: nothing could ever change
             else:
-                if limit > self._now:
-                    self._now = limit
+                if limit > self.now_us:
+                    self.now_us = limit
                 if limit == deadline:
                     break
             if self._knocks or self._passengers:
@@ -390,12 +414,12 @@ class VirtualClock:
         """
         if stop is not None and stop():
             return True
-        if deadline is not None and self._now >= deadline:
+        if deadline is not None and self.now_us >= deadline:
             return False
         me = _Passenger(deadline, stop)
         self._passengers.append(me)
         try:
-            while not me.done and not self._closed:
+            while not me.done and not self.closed:
                 if self._seat is None:
                     return None
                 self._cond.wait(0.05)  # the runner wakes us; the timeout is a safety net
@@ -407,7 +431,7 @@ class VirtualClock:
 
     def _serve_others(self) -> None:
         """Between two events: release passengers whose wait is over, let knockers in."""
-        now = self._now
+        now = self.now_us
         leaving = [p for p in self._passengers if not p.done and (
             (p.deadline is not None and now >= p.deadline) or (p.stop is not None and p.stop()))]
         for passenger in leaving:
@@ -421,7 +445,7 @@ class VirtualClock:
         """Release the lock until the knockers got their turn and ``leaving`` have gone."""
         self._pausing = True
         try:
-            while not self._closed and (self._knocks or any(not p.left for p in leaving)):
+            while not self.closed and (self._knocks or any(not p.left for p in leaving)):
                 self._cond.wait(0.001)
         finally:
             self._pausing = False
@@ -430,7 +454,7 @@ class VirtualClock:
         """Run the events due now, but none after ``limit`` (a nested wait's deadline)."""
         heap = self._heap
         max_lag_us = int(self.MAX_LAG_S * self.speed * 1_000_000)
-        while heap and not self._closed:
+        while heap and not self.closed:
             wall = self._wall_us()
             due = wall if limit is None else min(wall, limit)
             if heap[0][0] > due:
@@ -456,7 +480,7 @@ class VirtualClock:
         return max(0.0, (t_us - self._wall_us()) / 1_000_000 / self.speed)
 
     def _run_realtime_driver(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
-        while not self._closed:
+        while not self.closed:
             # Like the virtual engine, a nested wait (a sketch's delay()) runs only events
             # up to its own deadline: otherwise the boards it runs keep it from ever
             # returning, and its sketch stops sampling while the others carry on.
@@ -479,7 +503,7 @@ class VirtualClock:
             self._pin = max(self._pin, wall if deadline is None else min(wall, deadline))
 
     def _wait_realtime(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
-        while not self._closed:
+        while not self.closed:
             if stop is not None and stop():
                 return True
             if deadline is not None and self._wall_us() >= deadline:
@@ -491,8 +515,32 @@ class VirtualClock:
     def _drive(self) -> None:
         self._driver_ident = threading.get_ident()
         with self._cond:
-            while not self._closed:
+            while not self.closed:
                 self._run_due()
                 nxt = self._heap[0][0] if self._heap else None
                 wait = self._wall_seconds_until(nxt)
                 self._cond.wait(0.5 if wait is None else min(wait, 0.5))
+
+
+class RealtimeClock(VirtualClock):
+    """A clock whose simulated time follows the wall clock, times ``speed``; a background
+    thread runs the events as they fall due. ``VirtualClock(mode="realtime")`` makes one
+    (the parameters are :class:`VirtualClock`'s)."""
+
+    def __init__(self, *, mode: str = "realtime", **options: Any) -> None:
+        if mode != "realtime":
+            raise ConfigError(f"a RealtimeClock runs in realtime mode, not {mode!r} "
+                              "(use VirtualClock() for virtual time)")
+        super().__init__(mode=mode, **options)
+
+    @property  # type: ignore[override]
+    def now_us(self) -> int:
+        """Simulated time in microseconds since the clock started.
+
+        Code running inside an event (a sketch) sees the event's time; every other thread
+        sees the wall clock's.
+        """
+        pin = self._pin
+        if pin is not None and threading.get_ident() == self._driver_ident:
+            return pin
+        return self._wall_us()

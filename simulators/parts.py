@@ -287,8 +287,8 @@ class Photoresistor(Part):
 
     def analog(self) -> int:
         r_ldr = ldr_resistance(self.room.light())
-        value = 1023.0 * 10_000.0 / (10_000.0 + r_ldr)
-        return int(min(1023, max(0, round(self._apply_faults(value)))))
+        value = round(self._apply_faults(1023.0 * 10_000.0 / (10_000.0 + r_ldr)))
+        return 0 if value < 0 else 1023 if value > 1023 else value  # the ADC's 10 bits
 
 
 class Potentiometer(Part):
@@ -388,7 +388,7 @@ class Button(Part):
         self._set(False)
 
     def _set(self, pressed: bool) -> None:
-        with self.clock.lock:
+        with self.clock.hold():
             if pressed == self.is_pressed:
                 return
             self.is_pressed = pressed

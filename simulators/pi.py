@@ -21,6 +21,10 @@ Edges (``when_pressed``, ``when_motion``, ...) are delivered from the clock, so 
 mode they fire while something advances it (``world.clock.advance(1)``). ``ticks()`` is
 simulated time, so ``held_time`` and friends are simulated seconds too.
 
+Pins, SPI and the DHT22 reader take the world's lock through ``clock.hold()``: a gpiozero
+call from one thread (``led.on()``) is let in between two events while another thread runs
+the virtual clock through a long ``clock.advance()``, instead of waiting for all of it.
+
 A gpiozero device made on a pin whose wiring does not fit it (a ``Servo`` on the LED's
 pin, an ``LED`` on a pin with nothing wired) raises a :class:`WiringWarning` once per pin,
 naming a built-in wiring that fits. gpiozero tells the factory which device reserves a pin
@@ -444,7 +448,7 @@ class SimPin(PiPin):
     def _set_function(self, value: str) -> None:
         if value not in ("input", "output"):
             raise PinInvalidFunction(f"invalid function {value!r} for pin {self!r}")
-        with self._clock.lock:
+        with self._clock.hold():
             self._function = value
             if value == "input":
                 self._frequency = None
@@ -454,7 +458,7 @@ class SimPin(PiPin):
                 self._push(self._output)
 
     def _get_state(self) -> float:
-        with self._clock.lock:
+        with self._clock.hold():
             if self._function == "output":
                 return self._output
             return self._input_level()
@@ -464,7 +468,7 @@ class SimPin(PiPin):
             raise PinSetInput(f"cannot set state of input pin {self!r}")
         if not 0 <= value <= 1:
             raise PinInvalidState(f"invalid state {value!r} for pin {self!r}")
-        with self._clock.lock:
+        with self._clock.hold():
             self._output = value if self._frequency else int(bool(value))
             self._push(self._output)
 
@@ -498,7 +502,7 @@ class SimPin(PiPin):
             raise PinFixedPull(f"{self!r} has a fixed pull resistor")
         if value not in ("floating", "up", "down"):
             raise PinInvalidPull("pull must be floating, up, or down")
-        with self._clock.lock:
+        with self._clock.hold():
             self._pull = value
             self._on_part_change(self._part)
 
@@ -506,7 +510,7 @@ class SimPin(PiPin):
         return self._frequency
 
     def _set_frequency(self, value: float | None) -> None:
-        with self._clock.lock:
+        with self._clock.hold():
             if value is not None and self._function != "output":
                 self._set_function("output")
             self._frequency = value
@@ -536,13 +540,13 @@ class SimPin(PiPin):
         self._edges = value
 
     def _enable_event_detect(self) -> None:
-        with self._clock.lock:
+        with self._clock.hold():
             self._reported = self._input_level()
             if self._part is not None and not self._terminal:
                 self._part.add_listener(self._on_part_change)
 
     def _disable_event_detect(self) -> None:
-        with self._clock.lock:
+        with self._clock.hold():
             if self._part is not None:
                 self._part.remove_listener(self._on_part_change)
             if self._recheck is not None:
@@ -631,7 +635,7 @@ class SimSPI(SPI):
         if self._bits_per_word != 8:
             raise NotSimulatedError(f"SPI words of {self._bits_per_word} bits are not "
                                     "simulated (the MCP3xxx chips use 8)")
-        with self.pin_factory.world.clock.lock:
+        with self.pin_factory.world.clock.hold():
             if self._chip is None:
                 return [0] * len(data)
             answer = self._chip.transfer(data)
@@ -926,7 +930,7 @@ class DHT22:
         """Read the sensor if 2 s have passed since the last read; raise RuntimeError if
         the read fails."""
         clock = self.factory.world.clock
-        with clock.lock:
+        with clock.hold():
             now = clock.now()
             if self._last is not None and now - self._last < 2.0:
                 return

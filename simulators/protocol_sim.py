@@ -197,17 +197,22 @@ class Serial(SerialBase):
         link.check(self._session)
         return link
 
-    def _wait(self, ready: Callable[[], bool], due: Callable[[], int | None],
+    def _wait(self, attempt: Callable[[], Any], due: Callable[[], int | None],
               timeout: float | None, *, reading: bool,
               finish: Callable[[], Any] = lambda: None) -> tuple[str, Any]:
-        """Let simulated time pass until ``ready()`` is true, the timeout passes, or the
-        wait is cancelled (:meth:`cancel_read` / :meth:`cancel_write`); then run
-        ``finish()`` and return ``("ready" | "timeout" | "cancelled", what it returned)``.
+        """Let simulated time pass until ``attempt()`` succeeds, the timeout passes, or the
+        wait is cancelled (:meth:`cancel_read` / :meth:`cancel_write`).
 
-        ``ready()`` and ``finish()`` run with the world's lock held. ``due()`` says when
-        the bytes that would make ``ready()`` true arrive, if they are already on the wire:
-        the wait wakes right then. A read also wakes whenever the sketch prints something,
-        and counts as a blocked reader meanwhile (the computer hands it every byte).
+        ``attempt()`` does the work if it can (take a line, hand bytes to the computer) and
+        returns its result, or None while it cannot yet; the wait then returns
+        ``("ready", result)``. After a timeout or a cancel it runs ``finish()`` (take what
+        there is) and returns ``("timeout" | "cancelled", what finish returned)``.
+
+        ``attempt()`` and ``finish()`` run with the world's lock held. ``due()`` says when
+        the bytes that would make ``attempt()`` succeed arrive, if they are already on the
+        wire: the wait wakes right then. A read also wakes whenever the sketch prints
+        something, and counts as a blocked reader meanwhile (the computer hands it every
+        byte).
         """
         link = self.board.serial
         clock = link.clock
@@ -220,36 +225,36 @@ class Serial(SerialBase):
             flag = self._cancel_read if reading else self._cancel_write
             return flag or not self.is_open or link.session != session
 
-        counted = False  # in link.host_readers
-        try:
-            while True:
-                with clock.hold():
-                    if reading and not counted:
-                        link.host_readers += 1
-                        counted = True
-                    outcome, wake = self._wait_step(ready, due, cancelled, deadline)
+        # The lock is held for the whole wait. That shuts no one out: while time passes,
+        # the clock lets go of it completely (between two events for threads knocking, as
+        # a passenger, and in realtime mode), so other threads get in as usual.
+        with clock.hold():
+            if reading:
+                link.host_readers += 1
+            try:
+                while True:
+                    result = attempt()
+                    if result is not None:
+                        return "ready", result
+                    outcome, wake = self._wait_step(due, cancelled, deadline)
                     if outcome is not None:
-                        if counted:
-                            link.host_readers -= 1
-                            counted = False
                         if outcome == "cancelled":
                             self._end_cancel(reading)
                         return outcome, finish()
                     printed = link.printed
-                clock.run_until(earliest(deadline, wake), lambda seen=printed: cancelled() or (
-                    reading and link.printed != seen))
-        finally:
-            if counted:
-                with clock.hold():
+                    # A print usually ends a read's wait: look at that before the rest.
+                    clock.run_until(deadline if wake is None else earliest(deadline, wake),
+                                    lambda seen=printed: (reading and link.printed != seen)
+                                    or cancelled())
+            finally:
+                if reading:
                     link.host_readers -= 1
 
-    def _wait_step(self, ready: Callable[[], bool], due: Callable[[], int | None],
-                   cancelled: Callable[[], bool], deadline: int | None,
-                   ) -> tuple[str | None, int | None]:
-        """One look, lock held: how the wait ends now (or None) and when to look again."""
+    def _wait_step(self, due: Callable[[], int | None], cancelled: Callable[[], bool],
+                   deadline: int | None) -> tuple[str | None, int | None]:
+        """One look after a failed attempt, lock held: how the wait ends now (or None:
+        it goes on) and when to look again."""
         clock = self.board.clock
-        if ready():
-            return "ready", None
         if cancelled():
             return "cancelled", None
         if clock.closed:
@@ -286,7 +291,7 @@ class Serial(SerialBase):
         link = self._link()
         if size <= 0:
             return b""
-        return self._wait(lambda: len(link.settle_host()) >= size,
+        return self._wait(lambda: link.take(size) if len(link.settle_host()) >= size else None,
                           lambda: link.host_due_us(size), self._timeout, reading=True,
                           finish=lambda: link.take(size))[1]
 
@@ -295,21 +300,26 @@ class Serial(SerialBase):
         link = self._link()
         expected = bytes(expected)
 
-        def ready() -> bool:
+        def take_line() -> bytes | None:
+            """The line (or ``size`` bytes), if it has come: one scan of the buffer."""
             buf = link.settle_host()
-            return expected in buf or (size is not None and len(buf) >= size)
+            index = buf.find(expected)
+            if index >= 0:
+                end = index + len(expected)
+                return link.take(end if size is None else min(end, size))
+            if size is not None and len(buf) >= size:
+                return link.take(size)
+            return None
 
         def due() -> int | None:
-            by_size = None if size is None else link.host_due_us(size)
-            return earliest(link.host_due_until(expected), by_size)
+            if size is None:  # the usual readline(): only the line ending counts
+                return link.host_due_until(expected)
+            return earliest(link.host_due_until(expected), link.host_due_us(size))
 
-        def take_line() -> bytes:
-            buf = link.host_buffer
-            index = buf.find(expected)
-            end = len(buf) if index < 0 else index + len(expected)
-            return link.take(end if size is None else min(end, size))
+        def take_rest() -> bytes:  # after a timeout: what came (the line is not complete)
+            return link.take(len(link.host_buffer) if size is None else size)
 
-        return self._wait(ready, due, self._timeout, reading=True, finish=take_line)[1]
+        return self._wait(take_line, due, self._timeout, reading=True, finish=take_rest)[1]
 
     def readline(self, size: int | None = -1) -> bytes:  # type: ignore[override]
         """Read one line, ending in ``\\n`` (or what arrived before the timeout)."""
@@ -345,7 +355,7 @@ class Serial(SerialBase):
             with link.clock.hold():
                 push()
             return sent
-        outcome, _ = self._wait(push, lambda: link.room_due_us(
+        outcome, _ = self._wait(lambda: push() or None, lambda: link.room_due_us(
             min(len(data) - sent, self.WAKEUP_BYTES)), self._write_timeout, reading=False)
         if outcome == "timeout":
             raise SerialTimeoutException(
@@ -359,7 +369,8 @@ class Serial(SerialBase):
         if not self.is_open and self._closing:
             return  # io.RawIOBase.close() flushes once more: nothing to do
         link = self._link()
-        self._wait(lambda: link.out_waiting() == 0, link.drained_due_us, None, reading=False)
+        self._wait(lambda: link.out_waiting() == 0 or None, link.drained_due_us, None,
+                   reading=False)
 
     @property
     def out_waiting(self) -> int:

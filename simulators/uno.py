@@ -24,6 +24,7 @@ Example::
 from __future__ import annotations
 
 import importlib.util
+import operator
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -48,16 +49,27 @@ INPUT, OUTPUT, INPUT_PULLUP = 0, 1, 2
 PWM_PINS = frozenset({3, 5, 6, 9, 10, 11})
 PWM_HZ = {5: 980.0, 6: 980.0}  # the others run at 490 Hz
 
-_local = threading.local()
+
+class _Running(threading.local):
+    """Per thread: the board whose sketch this thread is running (None: no sketch)."""
+
+    board: Uno | None = None  # a class default, so reading it never needs getattr()
+
+
+_local = _Running()
 
 
 class _BoardReset(BaseException):
     """Unwinds a running sketch when its board is reset or its world closes (not an error)."""
 
 
+#: ``_call_loop(sketch)`` calls ``sketch.loop()`` (made once, not a new lambda every loop).
+_call_loop = operator.methodcaller("loop")
+
+
 def current_board() -> Uno:
     """The board whose sketch is running in this thread."""
-    board = getattr(_local, "board", None)
+    board = _local.board
     if board is None:
         raise SketchError("Arduino functions only work inside a sketch running on a board")
     return board
@@ -106,7 +118,10 @@ class _Burst:
     def arrived(self, now_us: int) -> int:
         """How many bytes of ``data`` have arrived by ``now_us``."""
         count = (now_us - self.start_us) * self.baud // (BITS_PER_BYTE * 1_000_000) - self.first
-        return min(max(count, 0), len(self.data))
+        if count <= 0:  # min(max(...)) spelt out: this runs on every look at the line
+            return 0
+        size = len(self.data)
+        return count if count < size else size
 
 
 class Wire:
@@ -140,20 +155,27 @@ class Wire:
 
     def arrived(self, now_us: int) -> int:
         """How many of the queued bytes have reached the other end by ``now_us``."""
-        total = 0
-        for burst in self.bursts:
-            count = burst.arrived(now_us)
-            total += count
-            if count < len(burst.data):
-                break
-        return total
+        return self.size - self.pending(now_us)
 
     def pending(self, now_us: int) -> int:
         """How many bytes have not reached the other end by ``now_us``."""
-        return self.size - self.arrived(now_us)
+        # Bursts follow one another in time, so every burst before one that has fully
+        # arrived has fully arrived too. Counting from the newest burst back stops there:
+        # quick even when nobody reads and thousands of old bursts wait on the wire.
+        waiting = 0
+        for burst in reversed(self.bursts):
+            left = len(burst.data) - burst.arrived(now_us)
+            if not left:
+                break
+            waiting += left
+        return waiting
 
     def take(self, count: int) -> bytes:
         """Remove and return the first ``count`` bytes (they have arrived)."""
+        bursts = self.bursts
+        if bursts and count == len(bursts[0].data):  # the usual case: one whole burst
+            self.size -= count
+            return bytes(bursts.popleft().data)
         chunks = []
         while count > 0:
             burst = self.bursts[0]
@@ -169,10 +191,16 @@ class Wire:
 
     def due_us(self, index: int) -> int:
         """When queued byte ``index`` (0: the oldest) has arrived."""
-        for burst in self.bursts:
-            if index < len(burst.data):
-                return burst.due_us(index)
-            index -= len(burst.data)
+        bursts = self.bursts
+        if bursts and index < len(bursts[0].data):  # the usual case: one burst on the wire
+            return bursts[0].due_us(index)
+        from_end = self.size - index  # 1: the newest byte
+        if from_end <= 0:
+            raise IndexError("no such byte on the wire")
+        for burst in reversed(bursts):  # a long queue: the byte asked for is a recent one
+            if from_end <= len(burst.data):
+                return burst.due_us(len(burst.data) - from_end)
+            from_end -= len(burst.data)
         raise IndexError("no such byte on the wire")
 
     def end_us(self) -> int | None:
@@ -315,16 +343,24 @@ class SerialLink:
         baud = self.board_baud
         if baud is None or not data:
             return
-        now = self.clock.now_us
+        clock = self.clock
+        now = clock.now_us
         wire = self.to_host
-        wire.push(self.garble(data) if self.mismatch else data, now, baud)
+        host_baud = self.host_baud  # self.mismatch, spelt out (this runs for every print)
+        wire.push(self.garble(data) if host_baud is not None and host_baud != baud else data,
+                  now, baud)
         self.printed += len(data)
         for listener in self.listeners:
             listener()
-        if not self.clock.virtual:
-            self.clock.notify()
-        if wire.pending(now) > self.TX_SIZE:  # wait until only TX_SIZE bytes are left to send
-            self.board.delay_us(wire.due_us(len(wire) - self.TX_SIZE - 1) - now)
+        if not clock.virtual:
+            clock.notify()
+        if wire.size > self.TX_SIZE:
+            # Wait until only TX_SIZE bytes are left to send, that is until the byte before
+            # them has arrived (bytes arrive in order): the same as wire.pending(now) >
+            # TX_SIZE, without counting what is on the wire.
+            due = wire.due_us(wire.size - self.TX_SIZE - 1)
+            if due > now:
+                self.board.delay_us(due - now)
 
     def tx_room(self) -> int:
         """``Serial.availableForWrite()``: free bytes in the transmit buffer."""
@@ -445,8 +481,11 @@ class SerialLink:
                     space = count
                     if not self.host_readers:
                         space = max(0, self.HOST_RX_SIZE - len(self.host_buffer))
-                    self.host_dropped += max(0, count - space)
-                    self.host_buffer += data[:space]
+                    if space >= count:  # the usual case: all of it fits (no copy to slice)
+                        self.host_buffer += data
+                    else:
+                        self.host_dropped += count - space
+                        self.host_buffer += data[:space]
         return self.host_buffer
 
     def host_due_us(self, count: int) -> int | None:
@@ -458,6 +497,8 @@ class SerialLink:
 
     def host_due_until(self, expected: bytes) -> int | None:
         """When ``expected`` will have arrived at the computer, if it is on its way."""
+        if not self.to_host.size:  # nothing on its way
+            return None
         if len(expected) == 1:
             index = self.to_host.find(expected)
             return None if index < 0 else self.to_host.due_us(index)
@@ -469,8 +510,13 @@ class SerialLink:
 
     def take(self, size: int) -> bytes:
         """Remove and return up to ``size`` bytes the host has not read yet."""
-        data = bytes(self.host_buffer[:size])
-        del self.host_buffer[:size]
+        buffer = self.host_buffer
+        if size >= len(buffer):  # the usual case: the whole buffer (one copy, not two)
+            data = bytes(buffer)
+            buffer.clear()
+            return data
+        data = bytes(buffer[:size])
+        del buffer[:size]
         return data
 
 
@@ -600,9 +646,14 @@ class Uno:
         raise ConfigError(f"a sketch needs setup() and loop(): {source!r}")
 
     def _run(self, generation: int, step: Callable[[Any], None], gap_us: int) -> None:
+        """One event of the sketch: run ``step(sketch)`` (its setup, or one ``loop()``) as
+        this board, then schedule the next ``loop()`` ``gap_us`` after this one started
+        (at once if it took longer)."""
         if generation != self.generation:
             return
-        previous = getattr(_local, "board", None)
+        clock = self.clock
+        started = clock.now_us
+        previous = _local.board
         _local.board = self
         try:
             step(self.sketch)
@@ -614,14 +665,15 @@ class Uno:
             raise SketchError(f"{self.name}: the sketch raised {exc!r}; board halted") from exc
         finally:
             _local.board = previous
-        if generation == self.generation and not self.clock.closed:
-            nxt = max(self.clock.now_us, self._loop_started + gap_us)
-            self._loop_event = self.clock.call_at(nxt, self._loop, generation)
+        if generation == self.generation and not clock.closed:
+            now = clock.now_us
+            nxt = started + gap_us
+            self._loop_event = clock.call_at(nxt if nxt > now else now, self._run, generation,
+                                             _call_loop, self.MIN_LOOP_US)
 
     def _boot(self, generation: int) -> None:
         self.started_us = self.clock.now_us
-        self._loop_started = self.started_us
-        previous = getattr(_local, "board", None)
+        previous = _local.board
         _local.board = self  # sketch modules may use the board at import time
         try:
             self.sketch = self._load_sketch()
@@ -629,10 +681,6 @@ class Uno:
             _local.board = previous
         setup = getattr(self.sketch, "setup", None)
         self._run(generation, lambda s: setup() if setup else None, 0)
-
-    def _loop(self, generation: int) -> None:
-        self._loop_started = self.clock.now_us
-        self._run(generation, lambda s: s.loop(), self.MIN_LOOP_US)
 
     def millis(self) -> int:
         """Milliseconds since the sketch started."""
@@ -645,8 +693,9 @@ class Uno:
     def delay_us(self, us: int) -> None:
         """Let ``us`` microseconds pass inside the sketch (everything else keeps running)."""
         generation = self.generation
-        self.clock.run_until(self.clock.now_us + int(us))
-        if generation != self.generation or self.clock.closed:
+        clock = self.clock
+        clock.run_until(clock.now_us + int(us))
+        if generation != self.generation or clock.closed:
             raise _BoardReset
 
     def wait_until(self, predicate: Callable[[], bool], us: int) -> bool:

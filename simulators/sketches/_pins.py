@@ -37,6 +37,11 @@ BAUD = 9600
 
 OFF_WORDS = ("0", "false", "no", "off")
 
+#: The encoder behind ``json.dumps(values, separators=(",", ":"))``, made once: ``dumps``
+#: with options builds a new encoder for every call, and a sample goes out every second.
+#: A sample is a flat dict, so there are no reference cycles to look for.
+COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False)
+
 
 def banner(sketch: str, params: dict | None = None) -> None:
     """The first line after a reset: what is running.
@@ -62,7 +67,7 @@ def sample(dht: DHT, seq: int) -> str:
         "light": analogRead(LIGHT_PIN),
         "motion": digitalRead(PIR_PIN),
     }
-    return json.dumps(values, separators=(",", ":"))
+    return COMPACT_JSON.encode(values)  # the same text as json.dumps(values, separators=...)
 
 
 class Commands:

@@ -507,3 +507,16 @@ def test_sigterm_removes_the_workspace_and_stops_the_job(tmp_path: Path) -> None
     assert grader_cli.returncode == 130 and b"interrupted" in err, err.decode()[-2000:]
     assert not workspace.exists()
     assert not (tmp_path / "autograded").exists()  # an interrupted job records nothing
+
+
+def test_python_runtime_is_bound_after_the_private_tmp() -> None:
+    """A course cloned under /tmp keeps its venv visible in the view: the private /tmp is
+    mounted first and the Python runtime bound into it afterwards (bwrap mounts in order)."""
+    from grader.bwrap import View, bwrap_argv, python_paths
+
+    argv = bwrap_argv(View(uid=65534), ["true"])
+    tmpfs_at = max(i for i, arg in enumerate(argv) if arg == "--tmpfs" and argv[i + 1] == "/tmp")
+    for prefix in python_paths():
+        bound_at = next(i for i, arg in enumerate(argv)
+                        if arg == "--ro-bind" and argv[i + 1] == str(prefix))
+        assert bound_at > tmpfs_at, prefix

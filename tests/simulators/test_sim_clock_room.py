@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulators import ClockError, ConfigError, RoomSettings, VirtualClock, World
+from simulators.clock import RealtimeClock
 
 
 def test_virtual_clock_runs_events_in_time_order_and_jumps():
@@ -76,6 +77,19 @@ def test_realtime_clock_runs_events_by_itself():
         clock.call_later(1.0, seen.append, "tick")  # 10 ms of wall time at speed 100
         assert clock.wait_for(lambda: bool(seen), timeout=50)
         assert clock.now() >= 1.0
+
+
+def test_the_mode_picks_the_clock_class():
+    # Virtual time is a plain number the clock moves; realtime computes it from the wall
+    # clock, so VirtualClock(mode="realtime") makes the subclass that does that.
+    virtual = VirtualClock()
+    assert type(virtual) is VirtualClock and virtual.virtual and virtual.now_us == 0
+    virtual.advance(1.5)
+    assert virtual.now_us == 1_500_000
+    with VirtualClock(mode="realtime", speed=100) as clock:
+        assert isinstance(clock, RealtimeClock) and not clock.virtual
+    with pytest.raises(ConfigError, match="realtime"):
+        RealtimeClock(mode="virtual")
 
 
 def test_heater_on_warms_the_room(world):

@@ -113,6 +113,36 @@ def test_button_held_time_is_simulated(pi, world):
     assert button.active_time == pytest.approx(2.5, abs=0.01)
 
 
+def test_gpiozero_in_another_thread_is_let_in_while_a_thread_runs_the_clock(pi, world):
+    # One thread runs the virtual clock for a long wait (an event every simulated
+    # millisecond, until the LED lights); another switches the LED on with gpiozero. The
+    # pin takes the world's lock through clock.hold(), so the running thread lets it in
+    # between two events: it must not wait out the whole clock.advance().
+    led = LED(17)
+    clock = world.clock
+    ticking, give_up = threading.Event(), threading.Event()
+
+    def tick():
+        ticking.set()
+        clock.call_later(0.001, tick)
+
+    clock.call_later(0.001, tick)
+    lit = pi.parts["led"]
+    waited = []
+    runner = threading.Thread(target=lambda: waited.append(clock.wait_for(
+        lambda: lit.is_lit or give_up.is_set(), timeout=365 * 86_400)), daemon=True)
+    switcher = threading.Thread(target=lambda: ticking.wait(10) and led.on(), daemon=True)
+    runner.start()
+    switcher.start()
+    switcher.join(timeout=10)  # guards only: neither join should come near its timeout
+    let_in = not switcher.is_alive()
+    give_up.set()  # without it the runner would wait a simulated year for the LED
+    runner.join(timeout=10)
+    assert let_in, "led.on() in a second thread waited for the other thread's whole wait"
+    assert not runner.is_alive() and waited == [True]
+    assert lit.is_lit and led.is_lit
+
+
 def test_motion_sensor(pi, world):
     sensor = MotionSensor(4)
     seen = threading.Event()
