@@ -444,10 +444,14 @@ def run(spec: dict[str, Any]) -> dict[str, Any]:
     mark = time.monotonic()
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     if spec["netns"]:
-        report["exposed"] = open_prefixes(spec["expose"], os.path.dirname(spec["report"]))
         mount_box(spec["box"], limits["scratch_bytes"], limits["scratch_inodes"], spec["uid"])
-        bring_up_loopback()
+    # Fill the box before the Python runtime is opened up: that covers a directory closed
+    # to others (a course cloned into a 0700 directory, a home) with an empty tmpfs, and
+    # the submission and grader/serve.py may lie under it.
     fill_box(spec)
+    if spec["netns"]:
+        report["exposed"] = open_prefixes(spec["expose"], os.path.dirname(spec["report"]))
+        bring_up_loopback()
     timings["namespace_setup"] = round(time.monotonic() - mark, 3)
     log = bytearray()
     t0 = time.monotonic()
