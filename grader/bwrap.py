@@ -162,15 +162,15 @@ def open_prefixes(prefixes: list[str], staging_root: str) -> list[str]:
             continue
         stage = os.path.join(staging_root, f"stage-{index}")
         os.makedirs(stage, 0o700, exist_ok=True)
-        _mount(libc, prefix, stage, None, _MS_BIND | _MS_REC, None)
-        _mount(libc, "tmpfs", closed, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=755,size=64k")
+        mount(libc, prefix, stage, None, _MS_BIND | _MS_REC, None)
+        mount(libc, "tmpfs", closed, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=755,size=64k")
         os.makedirs(prefix, mode=0o755, exist_ok=True)
-        _mount(libc, stage, prefix, None, _MS_MOVE, None)
+        mount(libc, stage, prefix, None, _MS_MOVE, None)
         done.append(prefix)
     return done
 
 
-def _mount(libc: Any, source: str, target: str, fstype: str | None, flags: int,
+def mount(libc: Any, source: str, target: str, fstype: str | None, flags: int,
            data: str | None) -> None:
     """Call mount(2), raising OSError on failure."""
     args = [source.encode(), target.encode(), fstype.encode() if fstype else None, flags,

@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.bwrap import TMP_DIRS, View, bwrap_argv, open_prefixes
+from grader.bwrap import TMP_DIRS, View, bwrap_argv, mount, open_prefixes
 from grader.trees import copy_tree
 
 _MS_NOSUID, _MS_NODEV = 2, 4
@@ -186,7 +186,7 @@ def mount_box(box: str, size: int, inodes: int, uid: int) -> None:
     disappears with this mount namespace, even after a ``kill -9`` of the grader.
     """
     libc = ctypes.CDLL(None, use_errno=True)
-    _mount(libc, "tmpfs", box, "tmpfs", _MS_NOSUID | _MS_NODEV,
+    mount(libc, "tmpfs", box, "tmpfs", _MS_NOSUID | _MS_NODEV,
            f"mode=700,size={size},nr_inodes={inodes},uid={uid},gid={uid}")
 
 
@@ -218,16 +218,6 @@ def box_full(box: str) -> str | None:
     if usage.f_bavail == 0:
         return "space"
     return "inodes" if usage.f_favail == 0 else None
-
-
-def _mount(libc: Any, source: str, target: str, fstype: str | None, flags: int,
-           data: str | None) -> None:
-    """Call mount(2), raising OSError on failure."""
-    args = [source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
-            data.encode() if data else None]
-    if libc.mount(*args) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
 
 
 def limiter(limits: dict[str, Any]) -> Any:

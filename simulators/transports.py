@@ -152,6 +152,22 @@ class _PortThread:
     def _run(self) -> None:
         raise NotImplementedError
 
+    def _accept_loop(self, what: str) -> None:
+        """For servers on a socket (``self.server``): one client at a time, each served by
+        ``self._serve(conn)``, until stopped or unplugged."""
+        try:
+            while not self._stop.is_set() and not self._unplugged():
+                try:
+                    conn, _ = self.server.accept()  # type: ignore[attr-defined]
+                except TimeoutError:
+                    continue
+                with conn:
+                    self._serve(conn)  # type: ignore[attr-defined]
+        except OSError:
+            log.exception("%s server stopped", what)
+        finally:
+            self._cleanup()
+
     def _cleanup(self) -> None:
         raise NotImplementedError
 
@@ -368,18 +384,7 @@ class TcpPort(_PortThread):
         return f"socket://{self.address[0]}:{self.address[1]}"
 
     def _run(self) -> None:
-        try:
-            while not self._stop.is_set() and not self._unplugged():
-                try:
-                    conn, _ = self.server.accept()
-                except TimeoutError:
-                    continue
-                with conn:
-                    self._serve(conn)
-        except OSError:
-            log.exception("tcp server stopped")
-        finally:
-            self._cleanup()
+        self._accept_loop("tcp")
 
     def _serve(self, conn: socket.socket) -> None:
         conn.setblocking(False)
@@ -594,18 +599,7 @@ class Rfc2217Port(_PortThread):
         return not self.board.plugged or self.link.session != self._plugged_session
 
     def _run(self) -> None:
-        try:
-            while not self._stop.is_set() and not self._unplugged():
-                try:
-                    conn, _ = self.server.accept()
-                except TimeoutError:
-                    continue
-                with conn:
-                    self._serve(conn)
-        except OSError:
-            log.exception("rfc2217 server stopped")
-        finally:
-            self._cleanup()
+        self._accept_loop("rfc2217")
 
     def _serve(self, conn: socket.socket) -> None:
         """One client, from its connection to its hang-up."""
