@@ -39,6 +39,22 @@ def pi(world, monkeypatch):
 
 
 @pytest.fixture
+def use_factory():
+    """``use_factory(factory)`` makes it gpiozero's pin factory; closed afterwards."""
+    factories = []
+
+    def use(factory):
+        factories.append(factory)
+        Device.pin_factory = factory
+        return factory
+
+    yield use
+    for factory in factories:
+        factory.close()
+    Device.pin_factory = None
+
+
+@pytest.fixture
 def open_port():
     """``open_port(url, **kwargs)`` opens a sim:// port and closes it after the test."""
     ports = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from gpiozero import MCP3008, Device, DistanceSensor, LightSensor
+from gpiozero import MCP3008, DistanceSensor, LightSensor
 from gpiozero.exc import PWMSoftwareFallback
 
 from simulators import World
@@ -16,20 +16,9 @@ SONAR = {"pins": {"GPIO23": {"part": "hcsr04", "name": "sonar", "trigger": "GPIO
 
 
 @pytest.fixture
-def pi_in(request):
+def pi_in(use_factory):
     """``pi_in(world, wiring)``: gpiozero's factory for a Pi in ``world``; closed after."""
-    made = []
-
-    def make(world: World, wiring: object = "course"):
-        factory = world.pi_factory(wiring=wiring)
-        made.append(factory)
-        Device.pin_factory = factory
-        return factory
-
-    yield make
-    for factory in made:
-        factory.close()
-    Device.pin_factory = None
+    return lambda world, wiring="course": use_factory(world.pi_factory(wiring=wiring))
 
 
 def wait_until(predicate, timeout=5.0):

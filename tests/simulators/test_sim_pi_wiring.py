@@ -51,22 +51,6 @@ CH3 = { part = "potentiometer", name = "knob", position = 0.75 }
 """
 
 
-@pytest.fixture
-def use_factory():
-    """``use_factory(factory)`` makes it gpiozero's pin factory; closed afterwards."""
-    factories = []
-
-    def use(factory: SimFactory) -> SimFactory:
-        factories.append(factory)
-        Device.pin_factory = factory
-        return factory
-
-    yield use
-    for factory in factories:
-        factory.close()
-    Device.pin_factory = None
-
-
 # -- the wiring itself --------------------------------------------------------------------
 
 
