@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -41,9 +42,23 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 TMP_DIRS = {"/tmp": "tmp", "/var/tmp": "var-tmp", "/dev/shm": "shm", "/run": "run"}
 
 
+#: The course's own packages that students' code imports (a notebook drives the simulated
+#: boards). Installed in editable mode (`pip install -e .`, as `make` does), they live in the
+#: repository, outside the venv: only their directories are bound, never the repository
+#: (source notebooks with hidden tests, reference solutions).
+STUDENT_PACKAGES = ("simulators",)
+
+
 def python_paths() -> list[Path]:
-    """The Python runtime the grader runs on: its venv and the base installation."""
+    """The Python runtime the grader runs on: its venv, the base installation, and the
+    directories of `STUDENT_PACKAGES` where they are not inside the venv."""
     paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    for name in STUDENT_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            package = Path(location).resolve()
+            if not any(package.is_relative_to(p) for p in paths):
+                paths.add(package)
     return sorted(p for p in paths if p.exists())
 
 

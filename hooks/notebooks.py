@@ -51,8 +51,8 @@ def on_files(files: Files, config) -> Files:
     with ThreadPoolExecutor(max_workers=2) as pool:
         rendered = list(pool.map(render_assignment, [course] * len(todo), todo))
     for paths in rendered:
-        for path in paths:
-            files.append(File(f"notebooks/{path.name}", src_dir=str(path.parent),
+        for path in paths:  # <cache>/<name>/<key>/notebooks/<file>.ipynb
+            files.append(File(f"notebooks/{path.name}", src_dir=str(path.parent.parent),
                               dest_dir=config["site_dir"],
                               use_directory_urls=config["use_directory_urls"]))
     return files
@@ -66,17 +66,17 @@ def render_assignment(course, assignment) -> list[Path]:
         log.info("notebooks: releasing and executing %s", assignment.name)
         with tempfile.TemporaryDirectory() as tmp:
             built = Path(tmp) / "site"
-            built.mkdir()
+            (built / "notebooks").mkdir(parents=True)
             released = _release(course, assignment, Path(tmp))
             for source in sorted(assignment.source.glob("*.ipynb")):
                 executed = _execute(source)
                 page = _merge(nbformat.read(released / source.name, as_version=4), executed,
                                source.name, assignment.name)
-                nbformat.write(page, built / source.name)
+                nbformat.write(page, built / "notebooks" / source.name)
             shutil.rmtree(CACHE / assignment.name, ignore_errors=True)
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(built, out)
-    return sorted(out.glob("*.ipynb"))
+    return sorted((out / "notebooks").glob("*.ipynb"))
 
 
 def _release(course, assignment, tmp: Path) -> Path:
