@@ -1305,7 +1305,9 @@ class Report:
         (console or Console(highlight=False)).print(self)
 
     def __str__(self) -> str:
-        console = Console(file=io.StringIO(), width=160, color_system=None, highlight=False)
+        # force_jupyter=False: in a notebook, rich would draw on the page, not into the string
+        console = Console(file=io.StringIO(), width=160, color_system=None, highlight=False,
+                          force_jupyter=False)
         console.print(self)
         return console.file.getvalue()  # type: ignore[attr-defined]
 

@@ -133,11 +133,13 @@ def test_python_listings_are_included_from_tested_files(page):
 
 
 def assert_listing_is_run(path: Path) -> None:
-    """A lesson's example has its expected output (.out), or is imported by one that has."""
+    """A lesson's example has its expected output (.out), or an example that has one
+    imports it (an app) or loads it by its path (a sketch run on the simulated Uno)."""
     source = REPO / path
     if source.with_suffix(".out").is_file():
         return
-    module = source.stem
-    users = [p for p in source.parent.glob("*.py") if p.with_suffix(".out").is_file()
-             and re.search(rf"^\s*(from {module} import|import {module}\b)", p.read_text(), re.M)]
-    assert users, f"{path}: no {path.stem}.out, and no example with one imports it"
+    uses = re.compile(rf"^\s*(from {source.stem} import|import {source.stem}\b)"
+                      rf"|{re.escape(path.as_posix())}\b", re.M)
+    users = [p for p in source.parent.glob("*.py")
+             if p.with_suffix(".out").is_file() and uses.search(p.read_text())]
+    assert users, f"{path}: no {path.stem}.out, and no example with one imports or loads it"
