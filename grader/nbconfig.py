@@ -8,8 +8,10 @@ directory (submissions, gradebook.db, autograded/) may be different directories.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -77,14 +79,28 @@ def generate_assignment(
     config = nbgrader_config(course, course_dir=course_dir, release_dir=release_dir)
     assert assignment.source is not None
     config.CourseDirectory.source_directory = _relative_source(course, assignment)
-    api = NbGraderAPI(config=config)
-    with scripts_on_path():
+    # nbgrader's API checks its exchange directory (for handing out over a shared disk,
+    # which this course does not use) when it starts: an empty one stops its complaint.
+    with tempfile.TemporaryDirectory() as exchange, scripts_on_path():
+        config.Exchange.root = exchange
+        api = NbGraderAPI(config=config, log=_release_log())
         result = api.generate_assignment(assignment.name, force=True, create=True)
     if not result.get("success"):
         log = (result.get("log") or "") + (result.get("error") or "")
         tail = "\n".join(log.strip().splitlines()[-15:])
         raise ReleaseError(f"nbgrader could not release {assignment.name}:\n{tail}")
     return result.get("log", "")
+
+
+def _release_log() -> logging.Logger:
+    """nbgrader's log of a release: kept in its result (shown when the release fails), on
+    the terminal only with `grader -v`. Without a logger of its own, nbgrader logs through
+    traitlets' global one, onto the student's terminal at every `make lab` (a CRITICAL
+    "Unwritable directory" about an exchange directory nobody here uses among them)."""
+    log = logging.getLogger("grader.nbgrader.release")
+    log.setLevel(logging.INFO)
+    log.propagate = logging.getLogger().isEnabledFor(logging.DEBUG)
+    return log
 
 
 def _relative_source(course: Course, assignment: Assignment) -> str:

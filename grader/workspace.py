@@ -61,19 +61,27 @@ LAB_DISABLED = (
     "@jupyter/nbgrader:assignment-list",
     "@jupyter/nbgrader:course-list",
     "@jupyter/nbgrader:menu",
+    # Jupytext comes with the site's notebook renderer (mkdocs-jupyter), not for students:
+    # with it, the lab serves Markdown files such as START.md as notebooks.
+    "jupyterlab-jupytext",
 )
 # The server side of the same extensions (create-assignment has none).
 SERVER_DISABLED = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.assignment_list",
     "nbgrader.server_extensions.course_list",
+    "jupyterlab_jupytext",
 )
 # Markdown files (START.md, the starters' READMEs) open rendered; "Open With" edits them.
 DEFAULT_SETTINGS = {
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings":
         {"defaultViewers": {"markdown": "Markdown Preview"}},
+    # No "Would you like to get notified about official Jupyter news?" over the notebook.
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
 }
 DOCS_URL = "http://127.0.0.1:8001"  # `make docs`
+# The lab's terminal where SHELL is unset (as on Windows, where there is no /bin/sh).
+DEFAULT_SHELL = "powershell.exe" if os.name == "nt" else "/bin/sh"
 
 
 @dataclass(frozen=True)
@@ -283,7 +291,7 @@ def write_lab_config(root: Path) -> Path:
             "root_dir": str(root),
             "jpserver_extensions": {name: False for name in SERVER_DISABLED},
             # No login shell: /etc/profile may reset PATH and lose the course's `grader`.
-            "terminado_settings": {"shell_command": [os.environ.get("SHELL") or "/bin/sh"]},
+            "terminado_settings": {"shell_command": [os.environ.get("SHELL") or DEFAULT_SHELL]},
         },
         "LabApp": {
             "default_url": f"/lab/tree/{START_PAGE}",

@@ -99,7 +99,8 @@ def test_the_site_in_a_browser(site_url: str, tmp_path: Path) -> None:
         with step("search"):
             search = page.locator("input.md-search__input")
             search.click()
-            search.fill("baud rate")
+            # Typed key by key, as a reader does: the search runs on each key.
+            search.press_sequentially("baud rate", delay=80)
             results = page.locator(".md-search-result__item")
             results.first.wait_for()
             titles = page.locator(".md-search-result__list").inner_text()
@@ -161,8 +162,13 @@ def test_notebook_01_runs_in_the_students_lab(tmp_path: Path) -> None:
                                   ".jp-RenderedText[data-mime-type*='error']")
             assert not errors.count(), errors.first.inner_text()
         with step("board-output"):
-            board = page.locator(".b2b-view, .jp-OutputArea-output", has_text="Blink to Backend")
-            page.locator(".b2b-view").first.or_(board.first).wait_for()
+            # what the board sent through pyserial (its banner), and the board view
+            banner = page.locator(".jp-OutputArea-output", has_text="# Blink to Backend Uno")
+            banner.first.wait_for()
+            page.locator(".b2b-view").first.wait_for()
             step.shot("1-notebook-01-run")
+            page.locator(".b2b-view").first.scroll_into_view_if_needed()
+            step.shot("2-notebook-01-board-view")
     print(f"\nlab: {', '.join(page.steps.times)}")
-    print(f"screenshot: {shots / '1-notebook-01-run.png'}")
+    for path in sorted(shots.glob("[0-9]-*.png")):
+        print(f"screenshot: {path}")

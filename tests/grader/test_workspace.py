@@ -233,13 +233,19 @@ def test_the_lab_config_keeps_validate_and_turns_off_the_instructor_tools(make_c
     assert mine.read_text() == '{"defaultViewers": {}}', "the student's settings are kept"
 
 
-def test_the_turned_off_extensions_exist_in_the_installed_nbgrader() -> None:
+def test_the_turned_off_extensions_exist_in_the_installed_packages() -> None:
+    """A name that matches nothing would turn nothing off: nbgrader's plugins, and whole
+    extensions (jupytext) by their package names."""
     bundles = [p for d in jupyter_path("labextensions")
                for p in Path(d, "@jupyter", "nbgrader", "static").glob("*.js")]
     assert bundles, "nbgrader's JupyterLab extension is installed"
     code = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in bundles)
     for plugin in (*LAB_DISABLED, "@jupyter/nbgrader:validate-assignment"):
-        assert f'"{plugin}"' in code, f"no plugin {plugin} in nbgrader's lab extension"
+        if plugin.startswith("@jupyter/nbgrader:"):
+            assert f'"{plugin}"' in code, f"no plugin {plugin} in nbgrader's lab extension"
+        else:
+            assert any(Path(d, plugin, "package.json").is_file()
+                       for d in jupyter_path("labextensions")), f"no lab extension {plugin}"
     for module in (*SERVER_DISABLED, "nbgrader.server_extensions.validate_assignment"):
         assert importlib.util.find_spec(module) is not None, module
 
