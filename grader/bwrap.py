@@ -46,7 +46,7 @@ TMP_DIRS = {"/tmp": "tmp", "/var/tmp": "var-tmp", "/dev/shm": "shm", "/run": "ru
 #: boards). Installed in editable mode (`pip install -e .`, as `make` does), they live in the
 #: repository, outside the venv: only their directories are bound, never the repository
 #: (source notebooks with hidden tests, reference solutions).
-STUDENT_PACKAGES = ("simulators",)
+STUDENT_PACKAGES = ("simulators", "hubkit")
 
 
 def python_paths() -> list[Path]:
@@ -163,14 +163,17 @@ def closed_ancestor(path: str) -> str | None:
 
 
 def open_prefixes(prefixes: list[str], staging_root: str) -> list[str]:
-    """Make each prefix (the Python installation) reachable by an unprivileged uid.
+    """Make each prefix (the Python installation, the course's packages) reachable by an
+    unprivileged uid.
 
     Run as root inside a private mount namespace. When an ancestor is closed to others
-    (pyenv under /root, 0700), mount an empty tmpfs (0755) over that ancestor and bind the
-    prefix back inside it: the uid can run Python, and sees nothing else of that ancestor.
+    (pyenv under /root, 0700; a course cloned into a 0700 temporary directory), mount an
+    empty tmpfs (0755) over that ancestor and bind the prefix back inside it: the uid can
+    run Python, and sees nothing else of that ancestor. Every prefix is set aside before
+    any tmpfs goes up, since one ancestor may hold several (the venv and `simulators/`).
     """
     libc = ctypes.CDLL(None, use_errno=True)
-    done = []
+    staged = []
     for index, prefix in enumerate(prefixes):
         closed = closed_ancestor(prefix)
         if closed is None:
@@ -178,11 +181,13 @@ def open_prefixes(prefixes: list[str], staging_root: str) -> list[str]:
         stage = os.path.join(staging_root, f"stage-{index}")
         os.makedirs(stage, 0o700, exist_ok=True)
         mount(libc, prefix, stage, None, _MS_BIND | _MS_REC, None)
+        staged.append((prefix, closed, stage))
+    for closed in dict.fromkeys(closed for _, closed, _ in staged):
         mount(libc, "tmpfs", closed, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=755,size=64k")
+    for prefix, _, stage in staged:
         os.makedirs(prefix, mode=0o755, exist_ok=True)
         mount(libc, stage, prefix, None, _MS_MOVE, None)
-        done.append(prefix)
-    return done
+    return [prefix for prefix, _, _ in staged]
 
 
 def mount(libc: Any, source: str, target: str, fstype: str | None, flags: int,

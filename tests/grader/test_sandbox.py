@@ -520,3 +520,36 @@ def test_python_runtime_is_bound_after_the_private_tmp() -> None:
         bound_at = next(i for i, arg in enumerate(argv)
                         if arg == "--ro-bind" and argv[i + 1] == str(prefix))
         assert bound_at > tmpfs_at, prefix
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root")
+def test_open_prefixes_opens_two_prefixes_under_one_closed_directory(tmp_path: Path) -> None:
+    """A course cloned into a 0700 directory holds both the venv and `simulators/`: both
+    must be reachable for the job's uid, and nothing else of that directory."""
+    closed = tmp_path / "clone"
+    for name in ("venv", "simulators", "secret"):
+        (closed / name).mkdir(parents=True)
+        (closed / name / "file").write_text(name)
+    closed.chmod(0o700)
+    # The staging mount points must sit outside every closed directory (as STAGING_DIR).
+    stage = tempfile.mkdtemp(dir="/run" if os.path.isdir("/run") else "/var/tmp")
+    script = textwrap.dedent(f"""
+        import os, subprocess, sys
+        from grader.bwrap import open_prefixes
+        opened = open_prefixes([{str(closed / 'venv')!r}, {str(closed / 'simulators')!r}],
+                               {stage!r})
+        print(sorted(os.path.basename(p) for p in opened))
+        for name in ("venv", "simulators", "secret"):
+            path = os.path.join({str(closed)!r}, name, "file")
+            seen = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                                   "--clear-groups", "cat", path], capture_output=True,
+                                  text=True)
+            print(name, seen.stdout or "unreadable")
+    """)
+    done = subprocess.run(["unshare", "--mount", "--propagation", "private", "--",
+                           sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, cwd=Path(grader.sandbox.__file__).parents[1])
+    shutil.rmtree(stage, ignore_errors=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['simulators', 'venv']", "venv venv",
+                                        "simulators simulators", "secret unreadable"]
