@@ -12,9 +12,9 @@
     source = "starter/flask"    # project: the starter; notebook: default notebooks/<name>
     contract = "starter/contract"   # project only: the contract suite
     framework = "flask"         # project only: "flask" | "django"
-    lesson = "lessons/flask-hub.md" # optional: where a student reads about it
+    lesson = "lessons/06-flask-hub.md" # optional: where a student reads about it
     stages = [                  # project only, optional: the steps it is climbed in, in order
-      { title = "Health and devices", lesson = "lessons/flask-hub.md",
+      { title = "Health and devices", lesson = "lessons/06-flask-hub-stage-1.md",
         section = "Stage 1: health and devices" },
       ...
     ]

@@ -17,10 +17,11 @@ factory, and every concern has its own module::
     hub/devices.py    /api/v1/devices                       (blueprint)
     hub/readings.py   /api/v1/devices/<id>/readings         (blueprint)
     hub/commands.py   /api/v1/devices/<id>/commands         (blueprint)
+    hub/dashboard.py  /dashboard/: HTML pages for people (templates/dashboard/; lesson 9)
     hub/cli.py        flask --app wsgi init-db | create-device | serve-dev
 
-This module, db.py, models.py and cli.py are written for you; the others hold the parts to
-write, stage by stage (README.md lists them). Run the hub with ``flask --app wsgi run``
+This module, db.py, models.py, cli.py and dashboard.py are written for you; the others hold
+the parts to write, stage by stage (README.md lists them). Run the hub with ``flask --app wsgi run``
 from the project directory.
 """
 
@@ -45,13 +46,15 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or invalid, so the hub refuses to start."""
 
 
+# --8<-- [start:create_app]
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create and configure the hub: defaults, then the environment, then ``config``.
 
     The tables are created on start when they are missing (``db.create_all()``), so a fresh
     SQLite file works straight away. ``flask --app wsgi init-db --drop`` starts over.
     """
-    app = Flask(__name__, instance_relative_config=True, static_folder=None)  # JSON only
+    # No static files: the API answers JSON, the dashboard's pages are self-contained HTML.
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(
         HUB_ADMIN_TOKEN=DEV_ADMIN_TOKEN,
@@ -64,7 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     finish_config(app)
 
-    from . import cli, commands, db, devices, errors, health, readings, schemas
+    from . import cli, commands, dashboard, db, devices, errors, health, readings, schemas
 
     db.init_app(app)
     errors.init_app(app)
@@ -72,7 +75,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     for module in (health, devices, readings, commands):
         app.register_blueprint(module.bp)
+    dashboard.init_app(app)  # the pages of /dashboard/, beside the API
     return app
+# --8<-- [end:create_app]
 
 
 def finish_config(app: Flask) -> None:

@@ -35,6 +35,7 @@ from .models import Device, get_device_or_404
 View = TypeVar("View", bound=Callable[..., Any])
 
 
+# --8<-- [start:keys]
 def generate_key() -> str:
     """Return a new random API key (43 URL-safe characters, 256 bits)."""
     return secrets.token_urlsafe(32)
@@ -43,6 +44,7 @@ def generate_key() -> str:
 def hash_key(key: str) -> str:
     """Return the SHA-256 hex digest of a key: what the database stores instead of the key."""
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+# --8<-- [end:keys]
 
 
 def unauthorized(message: str, scheme: str) -> APIError:
@@ -50,6 +52,7 @@ def unauthorized(message: str, scheme: str) -> APIError:
     return APIError(401, "unauthorized", message, headers={"WWW-Authenticate": scheme})
 
 
+# --8<-- [start:check_admin_token]
 def check_admin_token() -> None:
     """Raise 401 unless the request carries ``Authorization: Bearer <HUB_ADMIN_TOKEN>``.
 
@@ -58,6 +61,7 @@ def check_admin_token() -> None:
     with the scheme ``"Bearer"``. Compare the token with ``hmac.compare_digest`` (on bytes:
     ``.encode()``), never with ``==``.
     """
+    # --8<-- [end:check_admin_token]
     ### BEGIN SOLUTION (stage 1)
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -68,6 +72,7 @@ def check_admin_token() -> None:
     ### END SOLUTION
 
 
+# --8<-- [start:authenticate_device]
 def authenticate_device(device_id: str) -> Device:
     """Return the device the URL names, if the request carries its key in ``X-API-Key``.
 
@@ -76,6 +81,7 @@ def authenticate_device(device_id: str) -> Device:
     is the device's own key; a key of no device at all is 401; the key of another device is
     403 ``forbidden``. Compare hashes with ``hmac.compare_digest``.
     """
+    # --8<-- [end:authenticate_device]
     ### BEGIN SOLUTION (stage 2)
     device = get_device_or_404(device_id)
     key = request.headers.get("X-API-Key", "")
@@ -91,6 +97,7 @@ def authenticate_device(device_id: str) -> Device:
     ### END SOLUTION
 
 
+# --8<-- [start:admin_required]
 def admin_required(view: View) -> View:
     """Guard a view: only the admin may call it (checked before anything else)."""
 
@@ -100,8 +107,10 @@ def admin_required(view: View) -> View:
         return view(**kwargs)
 
     return wrapped  # type: ignore[return-value]
+# --8<-- [end:admin_required]
 
 
+# --8<-- [start:device_key_required]
 def device_key_required(view: View) -> View:
     """Guard a view of one device: 404 unknown device, then 401/403 for the key.
 
@@ -113,3 +122,4 @@ def device_key_required(view: View) -> View:
         return view(device=authenticate_device(device_id), **kwargs)
 
     return wrapped  # type: ignore[return-value]
+# --8<-- [end:device_key_required]

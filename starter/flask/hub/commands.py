@@ -30,6 +30,7 @@ from .schemas import (
 bp = Blueprint("commands", __name__, url_prefix="/api/v1/devices/<slug:device_id>/commands")
 
 
+# --8<-- [start:queue_command]
 @bp.post("")
 @admin_required
 def queue_command(device_id: str) -> tuple[dict[str, Any], int]:
@@ -37,6 +38,7 @@ def queue_command(device_id: str) -> tuple[dict[str, Any], int]:
 
     The body is a ``CommandCreate`` (``{"name": "led", "value": "on"}``).
     """
+    # --8<-- [end:queue_command]
     ### BEGIN SOLUTION (stage 4)
     device = get_device_or_404(device_id)
     data = validate(CommandCreate, read_json())
@@ -47,6 +49,7 @@ def queue_command(device_id: str) -> tuple[dict[str, Any], int]:
     ### END SOLUTION
 
 
+# --8<-- [start:poll_commands]
 @bp.get("")
 @device_key_required
 def poll_commands(device: Device) -> dict[str, Any]:
@@ -56,6 +59,7 @@ def poll_commands(device: Device) -> dict[str, Any]:
     ``failed``, or ``all`` for every command. Polling counts as the device being seen: mark
     it seen (``device.mark_seen(...)``) and commit.
     """
+    # --8<-- [end:poll_commands]
     ### BEGIN SOLUTION (stage 4)
     args = query_args(CommandQuery)
     query = select(Command).where(Command.device_id == device.id).order_by(Command.id)
@@ -68,6 +72,7 @@ def poll_commands(device: Device) -> dict[str, Any]:
     ### END SOLUTION
 
 
+# --8<-- [start:ack_command]
 @bp.post(f"/<int(min=1, max={MAX_SEQ}):command_id>/ack")
 @device_key_required
 def ack_command(device: Device, command_id: int) -> dict[str, Any]:
@@ -77,6 +82,7 @@ def ack_command(device: Device, command_id: int) -> dict[str, Any]:
     body is a ``CommandAck``. A command acknowledged already is 409 ``conflict``; otherwise
     set its status, detail and ``acked_at``, commit, and answer 200 with the command.
     """
+    # --8<-- [end:ack_command]
     ### BEGIN SOLUTION (stage 4)
     query = select(Command).where(Command.id == command_id, Command.device_id == device.id)
     command = db.one_or_404(query, description=f"Device {device.id!r} has no command {command_id}.")

@@ -32,6 +32,7 @@ CODES = {
 """The envelope's ``code`` for each status, when Flask raises the error itself."""
 
 
+# --8<-- [start:api_error]
 class APIError(Exception):
     """An error to answer with the envelope: raise it anywhere in a view."""
 
@@ -60,6 +61,7 @@ def error_response(
     if headers:
         response.headers.update(headers)
     return response
+# --8<-- [end:api_error]
 
 
 def handle_api_error(error: APIError) -> Response:
@@ -67,6 +69,7 @@ def handle_api_error(error: APIError) -> Response:
     return error_response(error.status, error.code, error.message, error.details, error.headers)
 
 
+# --8<-- [start:handle_http_exception]
 def handle_http_exception(error: HTTPException) -> Response:
     """Answer an error that Flask or Werkzeug raised (404, 405, ...) with the envelope.
 
@@ -76,6 +79,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     methods the URL accepts in ``Allow``), but not its ``Content-Type``: the answer is JSON
     now, not HTML.
     """
+    # --8<-- [end:handle_http_exception]
     ### BEGIN SOLUTION (stage 1)
     status = error.code or 500
     code = CODES.get(status, "bad_request")
@@ -96,9 +100,11 @@ def handle_internal_error(error: InternalServerError) -> Response:
     return error_response(500, "internal_error", message)
 
 
+# --8<-- [start:register_handlers]
 def init_app(app: Flask) -> None:
     """Register the handlers that turn every error into the envelope."""
     app.register_error_handler(APIError, handle_api_error)
     app.register_error_handler(InternalServerError, handle_internal_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(NotImplementedError, handle_not_implemented)
+# --8<-- [end:register_handlers]

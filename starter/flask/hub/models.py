@@ -34,6 +34,7 @@ from .db import UTCDateTime, db, utcnow
 SEEN_PRECISION = timedelta(seconds=1)
 """How often a device's ``last_seen_at`` is written at most."""
 
+# --8<-- [start:device]
 class Device(db.Model):
     """A board (Arduino, Raspberry Pi, ...) that posts readings with its own API key."""
 
@@ -52,6 +53,7 @@ class Device(db.Model):
     commands: Mapped[list[Command]] = relationship(
         back_populates="device", cascade="all, delete-orphan", passive_deletes=True
     )
+    # --8<-- [end:device]
 
     def mark_seen(self, now: datetime) -> None:
         """Set ``last_seen_at`` to ``now``, unless it was set less than a second ago.
@@ -74,6 +76,7 @@ class Device(db.Model):
         }
 
 
+# --8<-- [start:reading]
 class Reading(db.Model):
     """One measurement: a sensor's value at a time, sent by a device."""
 
@@ -101,6 +104,7 @@ class Reading(db.Model):
     seq: Mapped[int | None] = mapped_column(BigInteger)
 
     device: Mapped[Device] = relationship(back_populates="readings")
+    # --8<-- [end:reading]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the reading as the API shows it."""

@@ -42,6 +42,7 @@ from .schemas import (
 bp = Blueprint("readings", __name__, url_prefix="/api/v1/devices/<slug:device_id>/readings")
 
 
+# --8<-- [start:post_readings]
 @bp.post("")
 @device_key_required
 def post_readings(device: Device) -> tuple[dict[str, Any], int]:
@@ -51,6 +52,7 @@ def post_readings(device: Device) -> tuple[dict[str, Any], int]:
     :func:`store_readings` stores them. One reading is answered with the reading
     (``to_dict()``); a batch with ``{"readings": [...], "created": n, "replayed": m}``.
     """
+    # --8<-- [end:post_readings]
     ### BEGIN SOLUTION (stage 2)
     items, is_batch = validate_readings(read_json())
     readings, created = store_readings(device, items)
@@ -66,6 +68,7 @@ def post_readings(device: Device) -> tuple[dict[str, Any], int]:
     ### END SOLUTION
 
 
+# --8<-- [start:store_readings]
 def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Reading], int]:
     """Store the readings that are not replays; return all of them, in order, and how many are new.
 
@@ -77,6 +80,7 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
     a seq stored by a copy of this request that arrived at the same moment
     (``IntegrityError``): roll back and start again, and it is found as a replay.
     """
+    # --8<-- [end:store_readings]
     ### BEGIN SOLUTION (stage 2)
     seqs = [item.seq for item in items if item.seq is not None]
     query = select(Reading).where(Reading.device_id == device.id, Reading.seq.in_(seqs))
@@ -101,6 +105,7 @@ def store_readings(device: Device, items: list[ReadingCreate]) -> tuple[list[Rea
     ### END SOLUTION
 
 
+# --8<-- [start:in_window]
 def in_window(query: Select[Any], device_id: str, window: Window) -> Select[Any]:
     """Keep the readings of one device (and sensor) with ``since <= recorded_at < until``.
 
@@ -115,8 +120,10 @@ def in_window(query: Select[Any], device_id: str, window: Window) -> Select[Any]
     if window.until is not None:
         query = query.where(Reading.recorded_at < window.until)
     return query
+# --8<-- [end:in_window]
 
 
+# --8<-- [start:next_page_url]
 def next_page_url(device_id: str, args: ReadingQuery, last: Reading) -> str:
     """The relative URL of the page after ``last``: the same filters, and a cursor."""
     params = {
@@ -128,8 +135,10 @@ def next_page_url(device_id: str, args: ReadingQuery, last: Reading) -> str:
     }
     kept = {name: value for name, value in params.items() if value is not None}
     return url_for("readings.list_readings", device_id=device_id, **kept)
+# --8<-- [end:next_page_url]
 
 
+# --8<-- [start:list_readings]
 @bp.get("")
 def list_readings(device_id: str) -> dict[str, Any]:
     """List readings newest first, a page at a time: ``{"readings": [...], "next": url or null}``.
@@ -141,6 +150,7 @@ def list_readings(device_id: str) -> dict[str, Any]:
     readings after it in that order. Ask for one reading more than ``limit``: if it comes,
     there is a next page, and :func:`next_page_url` is its URL.
     """
+    # --8<-- [end:list_readings]
     ### BEGIN SOLUTION (stage 3)
     device = get_device_or_404(device_id)
     args = query_args(ReadingQuery)
@@ -164,6 +174,7 @@ def list_readings(device_id: str) -> dict[str, Any]:
     ### END SOLUTION
 
 
+# --8<-- [start:latest_readings]
 @bp.get("/latest")
 def latest_readings(device_id: str) -> dict[str, Any]:
     """Answer ``{"readings": [...]}``: the newest reading of each sensor, ordered by sensor.
@@ -174,6 +185,7 @@ def latest_readings(device_id: str) -> dict[str, Any]:
     index on ``(device_id, sensor, recorded_at, ...)``, and finds each newest reading with
     one seek to the end of that sensor's part of it.
     """
+    # --8<-- [end:latest_readings]
     ### BEGIN SOLUTION (stage 3)
     device = get_device_or_404(device_id)
     names = select(Reading.sensor).where(Reading.device_id == device.id).distinct()
@@ -190,6 +202,7 @@ def latest_readings(device_id: str) -> dict[str, Any]:
     ### END SOLUTION
 
 
+# --8<-- [start:reading_stats]
 @bp.get("/stats")
 def reading_stats(device_id: str) -> dict[str, Any]:
     """Count, min, max and mean of one sensor's readings in a window, computed by the database.
@@ -201,6 +214,7 @@ def reading_stats(device_id: str) -> dict[str, Any]:
     row: name its six values ``count, low, high, mean, first, last``, and the answer below
     is built from them. With no readings, count is 0 and the rest None (null in JSON).
     """
+    # --8<-- [end:reading_stats]
     ### BEGIN SOLUTION (stage 3)
     device = get_device_or_404(device_id)
     args = query_args(StatsQuery)

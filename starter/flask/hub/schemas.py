@@ -83,6 +83,7 @@ def init_app(app: Flask) -> None:
     ### END SOLUTION
 
 
+# --8<-- [start:read_json]
 def read_json() -> Any:
     """Return the request's body, parsed as JSON.
 
@@ -94,6 +95,7 @@ def read_json() -> Any:
     Any JSON value may come back (a list, a number, ``None``...): the pydantic models say
     which are allowed.
     """
+    # --8<-- [end:read_json]
     ### BEGIN SOLUTION (stage 5, addition) refuse JSON nested too deeply before parsing it
     refuse_hostile_json(request.get_data())
     ### END SOLUTION
@@ -111,12 +113,14 @@ def read_json() -> Any:
     ### END SOLUTION
 
 
+# --8<-- [start:validate_doc]
 def validate(model: type[Model], data: Any) -> Model:
     """Validate ``data`` with a pydantic model, or raise 400 ``validation_error`` naming the fields.
 
     ``validate(DeviceCreate, read_json())`` returns a ``DeviceCreate`` whose fields are all
     checked (``data.id``, ``data.name``, ...).
     """
+    # --8<-- [end:validate_doc]
     ### BEGIN SOLUTION (stage 5, addition) refuse text that is not valid Unicode
     refuse_lone_surrogates(data)
     ### END SOLUTION
@@ -196,6 +200,7 @@ def whole_number(value: Any) -> int:
     return value
 
 
+# --8<-- [start:types]
 Slug = Annotated[StrictStr, Field(pattern=f"^{SLUG_PATTERN}$")]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=100), AfterValidator(not_only_space)]
 Kind = Annotated[StrictStr, Field(min_length=1, max_length=32), AfterValidator(not_only_space)]
@@ -204,11 +209,13 @@ Kind = Annotated[StrictStr, Field(min_length=1, max_length=32), AfterValidator(n
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 Seq = Annotated[StrictInt, BeforeValidator(whole_number), Field(ge=0, le=MAX_SEQ)]
 Timestamp = Annotated[datetime, BeforeValidator(parse_timestamp)]
+# --8<-- [end:types]
 
 
 # --- request bodies ------------------------------------------------------------------------
 
 
+# --8<-- [start:device_create]
 class Body(BaseModel):
     """Base of the request bodies: unknown fields are an error, and the models are read-only."""
 
@@ -221,8 +228,10 @@ class DeviceCreate(Body):
     id: Slug
     name: Name
     kind: Kind
+# --8<-- [end:device_create]
 
 
+# --8<-- [start:reading_models]
 class ReadingCreate(Body):
     """One reading, alone or inside a batch."""
 
@@ -239,8 +248,10 @@ class ReadingBatch(Body):
     """``{"readings": [...]}``: 1 to 500 readings, stored all or none."""
 
     readings: Annotated[list[ReadingCreate], Field(min_length=1, max_length=MAX_BATCH)]
+# --8<-- [end:reading_models]
 
 
+# --8<-- [start:command_models]
 class CommandCreate(Body):
     """``POST /api/v1/devices/<id>/commands``."""
 
@@ -253,11 +264,13 @@ class CommandAck(Body):
 
     status: Literal["done", "failed"]
     detail: Annotated[StrictStr, Field(max_length=500)] | None = None
+# --8<-- [end:command_models]
 
 
 # --- query strings ---------------------------------------------------------------------------
 
 
+# --8<-- [start:query_models]
 class Query(BaseModel):
     """Base of the query-string models: text in, typed values out; unknown parameters ignored."""
 
@@ -286,12 +299,15 @@ class StatsQuery(Window):
     """``GET .../readings/stats``: the sensor is required."""
 
     sensor: Slug
+# --8<-- [end:query_models]
 
 
+# --8<-- [start:command_query]
 class CommandQuery(Query):
     """``GET .../commands``: which commands to list."""
 
     status: Literal["pending", "done", "failed", "all"] = "pending"
+# --8<-- [end:command_query]
 
 
 def parse_query_int(text: Any, maximum: int) -> int:
@@ -312,10 +328,12 @@ def query_args(model: type[Model]) -> Model:
 # --- cursors -------------------------------------------------------------------------------
 
 
+# --8<-- [start:encode_cursor]
 def encode_cursor(recorded_at: datetime, reading_id: int) -> str:
     """Make the opaque ``cursor`` that points just after a reading."""
     raw = f"{recorded_at.isoformat()}|{reading_id}".encode()
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+# --8<-- [end:encode_cursor]
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:

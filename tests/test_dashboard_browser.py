@@ -1,0 +1,383 @@
+"""The Flask hub's dashboard (``/dashboard/``, lesson 9), in Flask's test client and in a
+real browser.
+
+The first tests use Flask's test client: a browser that has not logged in is sent to the
+log-in form; a form without its CSRF token is refused with 400 (and the JSON API, which
+authenticates with headers, needs none); Jinja escapes what devices are called.
+
+The browser test serves the real Flask hub (``flask --app wsgi run`` on a free port, a fresh
+SQLite file) and feeds it from a simulated Uno running ``hub_node`` on the virtual clock: a
+small gateway loop in this test reads the board's JSON lines over ``sim://`` and posts them
+as readings, and relays the hub's pending commands to the board as text lines (``HEATER
+ON``), acknowledging each with the board's answer. Debian's chromium, under Playwright,
+logs in with the admin token, sees the latest values appear, presses "Heater on", and the
+test checks that the board's heater relay switched on and that the page shows the command
+``done``. Screenshots go to ``build/screenshots/dashboard/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+import serial
+from browsertesting import SCREENSHOTS, chromium_page, needs_chromium
+from hubtesting import REPO
+
+import simulators  # noqa: F401  (pyserial opens sim:// URLs once it is imported)
+
+STARTER = REPO / "starter" / "flask"
+SHOTS = SCREENSHOTS / "dashboard"
+TOKEN = "dashboard-test-admin-token"
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+# --- the test client ---------------------------------------------------------------------
+
+
+def is_hub_module(name: str) -> bool:
+    """Whether a module belongs to a package named hub (both starters have one)."""
+    return name == "hub" or name.startswith("hub.")
+
+
+@contextlib.contextmanager
+def imported_hub(starter: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """A Flask starter's package `hub`, imported fresh and forgotten after (Django's is also
+    hub)."""
+    saved = {name: module for name, module in sys.modules.items() if is_hub_module(name)}
+    for name in saved:
+        del sys.modules[name]
+    with monkeypatch.context() as patch:
+        patch.syspath_prepend(str(starter))
+        import hub
+
+        assert Path(hub.__file__).resolve().parent == starter / "hub", "another hub was imported"
+        try:
+            yield hub
+        finally:
+            for name in [name for name in sys.modules if is_hub_module(name)]:
+                del sys.modules[name]
+            sys.modules.update(saved)
+
+
+@pytest.fixture
+def hub_package(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    """The Flask hub's package of the course (every stage solved)."""
+    with imported_hub(STARTER, monkeypatch) as hub:
+        yield hub
+
+
+@pytest.fixture
+def client(hub_package: ModuleType, tmp_path: Path) -> Any:
+    """A test client of the Flask hub, with a fresh SQLite database."""
+    app = hub_package.create_app({"TESTING": True, "HUB_ADMIN_TOKEN": TOKEN,
+                                  "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}"})
+    return app.test_client()
+
+
+def csrf_token(client: Any, path: str = "/dashboard/login") -> str:
+    """The CSRF token of the form on a dashboard page (the session cookie goes with it)."""
+    page = client.get(path)
+    assert page.status_code == 200, page.text
+    match = CSRF_FIELD.search(page.text)
+    assert match, f"no csrf_token field in {path}"
+    return match.group(1)
+
+
+def log_in(client: Any) -> None:
+    """Log the test client in, as the form does."""
+    data = {"token": TOKEN, "csrf_token": csrf_token(client)}
+    answer = client.post("/dashboard/login", data=data)
+    assert answer.status_code == 302 and answer.headers["Location"] == "/dashboard/", answer.text
+
+
+def register(client: Any, device_id: str, name: str) -> str:
+    """Register a device through the API; return its key."""
+    answer = client.post("/api/v1/devices", headers=ADMIN,
+                         json={"id": device_id, "name": name, "kind": "arduino-uno"})
+    assert answer.status_code == 201, answer.text
+    return answer.get_json()["api_key"]
+
+
+@pytest.mark.parametrize("path", ["/dashboard/", "/dashboard/devices/kitchen"])
+def test_a_browser_that_has_not_logged_in_is_sent_to_the_login_form(client, path) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/dashboard/login"
+
+
+def test_a_wrong_admin_token_does_not_log_in(client) -> None:
+    answer = client.post("/dashboard/login",
+                         data={"token": "not-the-token", "csrf_token": csrf_token(client)})
+    assert answer.status_code == 401
+    assert "That is not the admin token." in answer.text
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_a_form_without_its_csrf_token_is_refused_with_400(client) -> None:
+    answer = client.post("/dashboard/login", data={"token": TOKEN})
+    assert answer.status_code == 400
+    assert answer.content_type.startswith("text/html")
+    assert "The CSRF token is missing." in answer.text
+    assert client.get("/dashboard/").status_code == 302, "no token, no log-in"
+
+    register(client, "kitchen", "Kitchen")
+    log_in(client)
+    for data in ({"command": "heater on"}, {"command": "heater on", "csrf_token": "forged"}):
+        answer = client.post("/dashboard/devices/kitchen/commands", data=data)
+        assert answer.status_code == 400, answer.text
+    assert "No commands yet." in client.get("/dashboard/devices/kitchen").text, (
+        "a refused form queued nothing")
+    assert client.post("/dashboard/logout").status_code == 400, "logging out is a form too"
+
+
+def test_the_json_api_needs_no_csrf_token(client) -> None:
+    """The API authenticates with headers (a browser never adds them by itself): exempt."""
+    log_in(client)  # even with a dashboard session cookie in the jar
+    key = {"X-API-Key": register(client, "kitchen", "Kitchen")}
+    reading = client.post("/api/v1/devices/kitchen/readings", headers=key,
+                          json={"sensor": "temperature", "value": 21.5})
+    assert reading.status_code == 201, reading.text
+    command = client.post("/api/v1/devices/kitchen/commands", headers=ADMIN,
+                          json={"name": "led", "value": "on"})
+    assert command.status_code == 201, command.text
+    assert client.delete("/api/v1/devices/kitchen", headers=ADMIN).status_code == 204
+
+
+def test_a_button_queues_its_command_and_shows_the_page_again(client) -> None:
+    key = {"X-API-Key": register(client, "kitchen", "Kitchen")}
+    log_in(client)
+    token = csrf_token(client, "/dashboard/devices/kitchen")
+    answer = client.post("/dashboard/devices/kitchen/commands",
+                         data={"command": "lamp on", "csrf_token": token})
+    assert answer.status_code == 302
+    assert answer.headers["Location"] == "/dashboard/devices/kitchen"
+    page = client.get("/dashboard/devices/kitchen").text
+    assert "Queued command 1: lamp on." in page
+    pending = client.get("/api/v1/devices/kitchen/commands", headers=key).get_json()
+    assert [(c["name"], c["value"], c["status"]) for c in pending["commands"]] == [
+        ("lamp", "on", "pending")]
+    answer = client.post("/dashboard/devices/kitchen/commands",
+                         data={"command": "self-destruct now", "csrf_token": token})
+    assert answer.status_code == 400, "only the dashboard's own buttons are queued"
+    assert client.get("/dashboard/devices/nobody").status_code == 404
+
+
+def test_what_devices_send_is_escaped(client) -> None:
+    attack = '<script>alert("hacked")</script>'
+    key = {"X-API-Key": register(client, "kitchen", attack)}
+    client.post("/api/v1/devices/kitchen/readings", headers=key,
+                json={"sensor": "temperature", "value": 21.5, "unit": "<b>C</b>"})
+    log_in(client)
+    for path in ("/dashboard/", "/dashboard/devices/kitchen"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "<b>C</b>" not in page, path
+        assert "&lt;script&gt;alert(&#34;hacked&#34;)&lt;/script&gt;" in page, path
+
+
+def test_the_chart_draws_one_point_per_reading(client) -> None:
+    key = {"X-API-Key": register(client, "kitchen", "Kitchen")}
+    readings = [{"sensor": "temperature", "value": value, "unit": "C",
+                 "recorded_at": f"2026-01-05T10:0{minute}:00+00:00"}
+                for minute, value in enumerate([20.0, 21.0, 22.0])]
+    answer = client.post("/api/v1/devices/kitchen/readings", headers=key,
+                         json={"readings": readings})
+    assert answer.status_code == 201, answer.text
+    log_in(client)
+    page = client.get("/dashboard/devices/kitchen?sensor=temperature").text
+    points = re.search(r'<polyline[^>]*points="([^"]*)"', page)
+    assert points, "the device page draws an SVG polyline"
+    assert points.group(1).split() == ["10.0,190.0", "300.0,100.0", "590.0,10.0"]
+    empty = client.get("/dashboard/devices/kitchen?sensor=humidity").text
+    assert "No humidity readings yet." in empty and "<polyline" not in empty
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+class Gateway:
+    """The test's gateway between the simulated Uno and the hub, in one thread.
+
+    Each turn reads one line from the board (one simulated second: the virtual clock moves
+    only while it waits): a JSON sample becomes readings. Then it asks the hub for the
+    device's pending commands, writes each to the board (``HEATER ON``), reads the answer
+    (``OK HEATER ON`` or ``ERR ...``) and acknowledges the command ``done`` or ``failed``.
+    """
+
+    SENSORS = (("temperature", "C"), ("humidity", "%"), ("light", "raw"))
+
+    def __init__(self, hub_url: str, device_id: str, key: str) -> None:
+        self.device_id = device_id
+        self.hub = httpx.Client(base_url=hub_url, headers={"X-API-Key": key}, timeout=10)
+        url = "sim://uno?sketch=hub_node&seed=7&clock=virtual&interval=1000&boot_ms=0"
+        self.port = serial.serial_for_url(url, baudrate=9600, timeout=2)
+        self.board = self.port.board
+        self.stop = threading.Event()
+        self.errors: list[str] = []
+        self.samples = 0
+        self.thread = threading.Thread(target=self.run, name="gateway", daemon=True)
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                self.forward(self.port.readline().decode("ascii", "replace").strip())
+                self.relay_commands()
+                self.stop.wait(0.2)  # a few turns a second: the page has time to show them
+        except Exception as error:  # shown by the test that reads self.errors
+            self.errors.append(f"{type(error).__name__}: {error}")
+
+    def forward(self, line: str) -> None:
+        """Post the readings of one JSON sample (a banner or an empty line is skipped)."""
+        if not line.startswith("{"):
+            return
+        sample = json.loads(line)
+        readings = [{"sensor": sensor, "value": sample[sensor], "unit": unit,
+                     "seq": sample["seq"] * 10 + index}
+                    for index, (sensor, unit) in enumerate(self.SENSORS)
+                    if sample.get(sensor) is not None]
+        if readings:
+            path = f"/api/v1/devices/{self.device_id}/readings"
+            self.hub.post(path, json={"readings": readings}).raise_for_status()
+            self.samples += 1
+
+    def relay_commands(self) -> None:
+        """Carry out the pending commands on the board and acknowledge each one."""
+        path = f"/api/v1/devices/{self.device_id}/commands"
+        for command in self.hub.get(path).raise_for_status().json()["commands"]:
+            self.port.write(f"{command['name']} {command['value']}\n".upper().encode())
+            answer = ""
+            while not answer.startswith(("OK", "ERR")):
+                answer = self.port.readline().decode("ascii", "replace").strip()
+                if not answer:
+                    raise AssertionError(f"the board did not answer {command}")
+            status = "done" if answer.startswith("OK") else "failed"
+            self.hub.post(f"{path}/{command['id']}/ack",
+                          json={"status": status, "detail": answer}).raise_for_status()
+
+    def __enter__(self) -> Gateway:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()
+        self.thread.join(timeout=20)
+        self.port.close()
+        self.hub.close()
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator:
+    """A Chromium page (Debian's chromium, a fresh profile)."""
+    with chromium_page(tmp_path, SHOTS) as running:
+        yield running
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_dashboard_shows_live_values_and_a_button_reaches_the_board(
+    serve_hub, page
+) -> None:
+    url = serve_hub([sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", "{port}",
+                     "--no-reload"], cwd=STARTER, env={"HUB_ADMIN_TOKEN": TOKEN})
+    created = httpx.post(f"{url}/api/v1/devices", headers=ADMIN, timeout=10,
+                         json={"id": "living-room", "name": "Living room", "kind": "arduino-uno"})
+    assert created.status_code == 201, created.text
+    page.set_default_timeout(20_000)
+
+    with page.steps("logged-out"):
+        page.goto(f"{url}/dashboard/")
+        assert page.url == f"{url}/dashboard/login", "a logged-out browser goes to the log-in"
+        page.steps.shot("login")
+
+    with page.steps("login"):
+        page.fill("input[name=token]", "not-the-token")
+        page.click("button:has-text('Log in')")
+        page.wait_for_selector("text=That is not the admin token.")
+        page.fill("input[name=token]", TOKEN)
+        page.click("button:has-text('Log in')")
+        page.wait_for_url(f"{url}/dashboard/")
+        page.wait_for_selector("text=Living room")
+        assert page.locator("text=no readings yet").count() == 1
+
+    with Gateway(url, "living-room", created.json()["api_key"]) as gateway:
+        with page.steps("values-appear"):
+            wait_for_page(page, lambda: "temperature" in page.inner_text("table"), gateway)
+            page.steps.shot("index")
+            page.click("text=Living room")
+            page.wait_for_url(f"{url}/dashboard/devices/living-room")
+            wait_for_page(page, lambda: page.locator("#chart polyline").count() == 1
+                          and len(page.get_attribute("#chart polyline", "points").split()) >= 3,
+                          gateway)
+            latest = page.inner_text("#latest")
+            for sensor in ("temperature", "humidity", "light"):
+                assert sensor in latest, f"{sensor} is missing from the latest values: {latest}"
+            value = float(page.inner_text("#latest li[data-sensor=temperature] .value"))
+            assert 5 < value < 40, f"a room temperature, not {value}"
+            page.steps.shot("device")
+
+        with page.steps("press-heater-on"):
+            assert not gateway.board.parts["heater"].is_on
+            page.click("button:has-text('Heater on')")
+            page.wait_for_selector("text=Queued command 1: heater on.")
+            deadline = time.monotonic() + 20
+            while not gateway.board.parts["heater"].is_on and time.monotonic() < deadline:
+                assert not gateway.errors, gateway.errors
+                time.sleep(0.1)
+            assert gateway.board.parts["heater"].is_on, "the heater relay did not switch on"
+            assert gateway.board.world.room.heater_on, "the room's heater is not on"
+            wait_for_page(page, lambda: "done: OK HEATER ON" in page.inner_text("#commands"),
+                          gateway)
+            page.steps.shot("heater-on")
+
+        with page.steps("logout"):
+            page.click("button:has-text('Log out')")
+            page.wait_for_selector("text=You are logged out.")
+            page.goto(f"{url}/dashboard/devices/living-room")
+            assert page.url == f"{url}/dashboard/login"
+    assert not gateway.errors, gateway.errors
+    print("\n" + "\n".join(page.steps.times))
+
+
+def wait_for_page(page: Any, condition: Any, gateway: Gateway, timeout: float = 20) -> None:
+    """Reload the page until ``condition()`` holds (the page also refreshes itself)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert not gateway.errors, f"the gateway failed: {gateway.errors}"
+        assert time.monotonic() < deadline, f"the page did not show it in {timeout} s"
+        time.sleep(0.5)
+        page.reload()
+
+
+def test_before_stage_3_the_dashboard_says_what_to_write(tmp_path, monkeypatch) -> None:
+    """The dashboard is given code, but its latest values come from the API's stage 3
+    view: on a starter solved through stage 2, the pages work and say what to write."""
+    from grader.course import load_course
+    from grader.release import checkpoint
+
+    starter = tmp_path / "checkpoint-2"
+    checkpoint(load_course(REPO).get("flask-hub"), 2, out=starter)
+    with imported_hub(starter.resolve(), monkeypatch) as hub:
+        app = hub.create_app({"TESTING": True, "HUB_ADMIN_TOKEN": TOKEN,
+                              "DATABASE_URL": f"sqlite:///{tmp_path / 'hub.sqlite3'}"})
+        client = app.test_client()
+        key = register(client, "kitchen", "Kitchen")
+        answer = client.post("/api/v1/devices/kitchen/readings", json={
+            "sensor": "temperature", "value": 21.5, "seq": 1},
+            headers={"X-API-Key": key})
+        assert answer.status_code == 201, answer.text
+        log_in(client)
+        for path in ("/dashboard/", "/dashboard/devices/kitchen"):
+            page = client.get(path)
+            assert page.status_code == 200, page.text
+            assert "Write stage 3 of the hub (reading back)" in page.text
