@@ -46,7 +46,7 @@ TMP_DIRS = {"/tmp": "tmp", "/var/tmp": "var-tmp", "/dev/shm": "shm", "/run": "ru
 #: boards). Installed in editable mode (`pip install -e .`, as `make` does), they live in the
 #: repository, outside the venv: only their directories are bound, never the repository
 #: (source notebooks with hidden tests, reference solutions).
-STUDENT_PACKAGES = ("simulators", "hubkit")
+STUDENT_PACKAGES = ("simulators", "hubkit", "mqttkit")
 
 
 def python_paths() -> list[Path]:

@@ -109,7 +109,7 @@ def test_the_site_in_a_browser(site_url: str, tmp_path: Path) -> None:
             page.keyboard.press("Escape")
 
         with step("linked-tabs"):
-            page.goto(f"{site_url}/django-hub/")
+            page.goto(f"{site_url}/12-django-hub/")
             page.locator(".tabbed-labels label", has_text="Django").first.click()
             page.goto(f"{site_url}/contract/")
             tabs = page.locator(".tabbed-set").first

@@ -28,7 +28,8 @@ PY_FENCE = re.compile(
     re.M | re.S)
 SNIPPET = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
 # Where an included Python listing may come from: code that CI runs.
-TESTED_ROOTS = ("lessons/examples/", "starter/", "bench/", "simulators/", "grader/")
+TESTED_ROOTS = ("lessons/examples/", "starter/", "bench/", "simulators/", "grader/", "hubkit/",
+                "mqttkit/")
 
 
 def front_matter(page: Path) -> tuple[dict, str]:

@@ -50,6 +50,7 @@ class AdminPrincipal:
         return "admin"
 
 
+# --8<-- [start:device-key-authentication]
 class DeviceKeyAuthentication(BaseAuthentication):
     """`X-API-Key: <key>`: the key of the device in the path (or of another device).
 
@@ -62,6 +63,7 @@ class DeviceKeyAuthentication(BaseAuthentication):
 
         404 when the path names no device (checked first), 401 for a key no device has.
         """
+        # --8<-- [end:device-key-authentication]
         ### BEGIN SOLUTION (stage 2)
         device = get_object_or_404(Device, pk=request.resolver_match.kwargs["device_id"])
         api_key = request.META.get("HTTP_X_API_KEY")
@@ -80,11 +82,13 @@ class DeviceKeyAuthentication(BaseAuthentication):
         return 'APIKey header="X-API-Key"'
 
 
+# --8<-- [start:admin-token-authentication]
 class AdminTokenAuthentication(BaseAuthentication):
     """`Authorization: Bearer <HUB_ADMIN_TOKEN>`, compared in constant time."""
 
     def authenticate(self, request: Request) -> tuple[AdminPrincipal, None] | None:
         """Return the admin principal; None without an Authorization header; 401 for a wrong one."""
+        # --8<-- [end:admin-token-authentication]
         ### BEGIN SOLUTION (stage 1)
         header = request.META.get("HTTP_AUTHORIZATION")
         if not header:
@@ -101,6 +105,7 @@ class AdminTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="hub"'
 
 
+# --8<-- [start:is-device]
 class IsDevice(BasePermission):
     """Allow the device in the path only; another device's key is a 403."""
 
@@ -113,8 +118,10 @@ class IsDevice(BasePermission):
         if request.auth.pk != view.kwargs["device_id"]:
             raise exceptions.PermissionDenied("This key belongs to another device.")
         return True
+# --8<-- [end:is-device]
 
 
+# --8<-- [start:is-admin]
 class IsAdmin(BasePermission):
     """Allow the admin only."""
 
@@ -123,3 +130,4 @@ class IsAdmin(BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         """401 without the admin token."""
         return isinstance(request.user, AdminPrincipal)
+# --8<-- [end:is-admin]

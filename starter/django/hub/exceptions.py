@@ -47,12 +47,14 @@ CODE_BY_STATUS = {
 ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
+# --8<-- [start:conflict]
 class Conflict(exceptions.APIException):
     """409: the device id exists already, or the command was acknowledged already."""
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This conflicts with what the hub has stored."
     default_code = "conflict"
+# --8<-- [end:conflict]
 
 
 def envelope(code: str, message: str, details: Any = None) -> dict:
@@ -110,6 +112,7 @@ def validation_body(exc: exceptions.ValidationError) -> dict:
     return envelope("validation_error", f"{prefix}{where}: {first['msg']}", details)
 
 
+# --8<-- [start:error-body]
 def error_body(exc: Exception) -> dict:
     """The contract's envelope for an exception DRF answers (an APIException, Http404, ...)."""
     if isinstance(exc, Http404):
@@ -121,8 +124,10 @@ def error_body(exc: Exception) -> dict:
     if isinstance(exc, exceptions.ParseError):
         return envelope("malformed_json", str(exc.detail))
     return envelope(CODE_BY_STATUS.get(exc.status_code, "validation_error"), str(exc.detail))
+# --8<-- [end:error-body]
 
 
+# --8<-- [start:envelope-handler]
 def envelope_exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's EXCEPTION_HANDLER (settings.REST_FRAMEWORK): the answer to an error in a view.
 
@@ -133,6 +138,7 @@ def envelope_exception_handler(exc: Exception, context: dict) -> Response | None
         body = envelope("not_implemented", str(exc) or "This part of the hub is not written yet.")
         return Response(body, status=status.HTTP_501_NOT_IMPLEMENTED)
     response = exception_handler(exc, context)
+    # --8<-- [end:envelope-handler]
     ### BEGIN SOLUTION (stage 1, addition) answer every error in the contract's envelope
     if response is not None:
         response.data = error_body(exc)

@@ -1,4 +1,5 @@
-"""The hub's middleware: the 413 for a large body; the admin-only session, user and messages."""
+"""The hub's middleware: the 413 for a large body; the session, user and messages of the pages
+for people (the admin site and the dashboard), never the API's."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from django.http import HttpRequest, HttpResponse
 
 from .exceptions import error_response
 
+# --8<-- [start:pages]
 ADMIN_PREFIX = "/admin/"
+DASHBOARD_PREFIX = "/dashboard/"
+PAGE_PREFIXES = (ADMIN_PREFIX, DASHBOARD_PREFIX)
+"""The pages for people (the admin site, the dashboard): they keep a session; the API does not."""
 
 
 def declared_length(request: HttpRequest) -> int:
@@ -47,26 +52,28 @@ class BodySizeLimitMiddleware:
 
 
 class AdminOnlyMixin:
-    """Run a middleware for the admin's pages only; the API skips it.
+    """Run a middleware for the pages for people only (PAGE_PREFIXES); the API skips it.
 
-    Sessions, the logged-in user and messages are the admin's: the API authenticates each
-    request by its key or token and keeps no state, so it need not load or save them. The
-    classes stay subclasses of Django's, so the admin's system checks still find them.
+    Sessions, the logged-in user and messages are the admin site's and the dashboard's: the
+    API authenticates each request by its key or token and keeps no state, so it need not
+    load or save them. The classes stay subclasses of Django's, so the admin's system checks
+    still find them.
     """
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(ADMIN_PREFIX):
+        if request.path_info.startswith(PAGE_PREFIXES):
             return super().__call__(request)
         return self.get_response(request)
+# --8<-- [end:pages]
 
 
 class AdminSessionMiddleware(AdminOnlyMixin, SessionMiddleware):
-    """Django's SessionMiddleware, for the admin only."""
+    """Django's SessionMiddleware, for the admin site and the dashboard only."""
 
 
 class AdminAuthenticationMiddleware(AdminOnlyMixin, AuthenticationMiddleware):
-    """Django's AuthenticationMiddleware (request.user), for the admin only."""
+    """Django's AuthenticationMiddleware (request.user), for the admin and dashboard only."""
 
 
 class AdminMessageMiddleware(AdminOnlyMixin, MessageMiddleware):
-    """Django's MessageMiddleware, for the admin only."""
+    """Django's MessageMiddleware, for the admin site and the dashboard only."""

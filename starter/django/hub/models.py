@@ -23,6 +23,7 @@ validate_slug = RegexValidator(
 )
 
 
+# --8<-- [start:api-keys]
 def new_api_key() -> str:
     """A fresh random device key: 43 URL-safe characters (32 random bytes) from `secrets`."""
     return secrets.token_urlsafe(32)
@@ -31,8 +32,10 @@ def new_api_key() -> str:
 def hash_key(api_key: str) -> str:
     """The SHA-256 hex digest the hub stores instead of a device's key."""
     return hashlib.sha256(api_key.encode("utf-8", "surrogatepass")).hexdigest()
+# --8<-- [end:api-keys]
 
 
+# --8<-- [start:device]
 class Device(models.Model):
     """An Arduino, a Raspberry Pi, ...: something that posts readings and runs commands."""
 
@@ -48,6 +51,7 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"
+    # --8<-- [end:device]
 
     def set_new_api_key(self) -> str:
         """Give the device a fresh random key; store its hash and return the key itself."""
@@ -55,10 +59,13 @@ class Device(models.Model):
         self.api_key_hash = hash_key(api_key)
         return api_key
 
+    # --8<-- [start:has-api-key]
     def has_api_key(self, api_key: str) -> bool:
         """Whether `api_key` is this device's key, compared in constant time."""
         return hmac.compare_digest(hash_key(api_key), self.api_key_hash)
+    # --8<-- [end:has-api-key]
 
+    # --8<-- [start:mark-seen]
     def mark_seen(self) -> None:
         """Set `last_seen_at` to now and save it, unless it was set less than a second ago.
 
@@ -70,8 +77,10 @@ class Device(models.Model):
         if self.last_seen_at is None or now - self.last_seen_at >= SEEN_PRECISION:
             self.last_seen_at = now
             self.save(update_fields=["last_seen_at"])
+    # --8<-- [end:mark-seen]
 
 
+# --8<-- [start:reading]
 class Reading(models.Model):
     """One measurement of one sensor of a device."""
 
@@ -94,10 +103,12 @@ class Reading(models.Model):
         # No default `ordering`: every query of readings says the order it needs (newest
         # first for a page, none for a lookup by seq). A default order is added to every
         # query, and can lead the database to a slower index just to avoid sorting.
+        # --8<-- [start:reading-constraints]
         constraints = [
             # A retried (device, seq) is stored once: the hub answers the replay with 200.
             models.UniqueConstraint(fields=["device", "seq"], name="hub_reading_device_seq_uniq"),
         ]
+        # --8<-- [end:reading-constraints]
         indexes = [
             # The time-window queries: newest first, for one device, optionally one sensor.
             models.Index(fields=["device", "recorded_at", "id"], name="hub_reading_device_time"),
@@ -112,6 +123,7 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id}/{self.sensor} = {self.value} at {self.recorded_at:%Y-%m-%d %H:%M}"
+    # --8<-- [end:reading]
 
 
 class Command(models.Model):

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from .models import Reading
 
 
+# --8<-- [start:cursor-and-after]
 def encode_cursor(reading: Reading) -> str:
     """The cursor of a page that ends with `reading`."""
     raw = f"{reading.recorded_at.isoformat()}|{reading.id}".encode()
@@ -44,9 +45,12 @@ def after(position: tuple[datetime, int]) -> Q:
     """The filter for the readings after `position`: older, or as old with a lower id."""
     recorded_at, reading_id = position
     return Q(recorded_at__lt=recorded_at) | Q(recorded_at=recorded_at, id__lt=reading_id)
+# --8<-- [end:cursor-and-after]
 
 
+# --8<-- [start:next-page-url]
 def next_page_url(request: Request, last: Reading) -> str:
     """The URL of the page after the one ending with `last`: the same query, and a cursor."""
     query = {**request.query_params.dict(), "cursor": encode_cursor(last)}
     return f"{request.path}?{urlencode(query)}"
+# --8<-- [end:next-page-url]

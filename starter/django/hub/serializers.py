@@ -103,6 +103,7 @@ class SlugField(StrictCharField):
         return value
 
 
+# --8<-- [start:number-field]
 class NumberField(serializers.Field):
     """A finite JSON number: not a string, not a boolean (in Python, True is an int), not null.
 
@@ -122,6 +123,7 @@ class NumberField(serializers.Field):
         if not fits_a_float(data):
             self.fail("finite")
         return float(data)
+# --8<-- [end:number-field]
 
     def to_representation(self, value: float) -> float:
         """The stored float."""
@@ -222,14 +224,17 @@ class StrictSerializer(serializers.Serializer):
 # --- requests ----------------------------------------------------------------------------
 
 
+# --8<-- [start:device-create-serializer]
 class DeviceCreateSerializer(StrictSerializer):
     """`POST /devices`: `{"id", "name", "kind"}`."""
 
     id = SlugField()
     name = StrictCharField(max_length=100, not_only_spaces=True)
     kind = StrictCharField(max_length=32, not_only_spaces=True)
+# --8<-- [end:device-create-serializer]
 
 
+# --8<-- [start:reading-serializers]
 class ReadingCreateSerializer(StrictSerializer):
     """One reading as a device sends it; `recorded_at` is now when it is not sent."""
 
@@ -266,8 +271,10 @@ class ReadingBatchSerializer(StrictSerializer):
             if seq is not None:
                 first_at[seq] = index
         return readings
+# --8<-- [end:reading-serializers]
 
 
+# --8<-- [start:query-serializers]
 class ReadingQuerySerializer(serializers.Serializer):
     """The query of `GET .../readings`: sensor, since, until, limit (100), cursor."""
 
@@ -284,8 +291,10 @@ class StatsQuerySerializer(serializers.Serializer):
     sensor = SlugField()
     since = TimestampField(required=False)
     until = TimestampField(required=False)
+# --8<-- [end:query-serializers]
 
 
+# --8<-- [start:command-serializers]
 class CommandCreateSerializer(StrictSerializer):
     """`POST /devices/{id}/commands`: `{"name", "value"}`."""
 
@@ -304,6 +313,7 @@ class CommandAckSerializer(StrictSerializer):
 
     status = StrictChoiceField(choices=[Command.Status.DONE, Command.Status.FAILED])
     detail = StrictCharField(max_length=500, allow_null=True, allow_blank=True, required=False)
+# --8<-- [end:command-serializers]
 
 
 # --- responses ---------------------------------------------------------------------------

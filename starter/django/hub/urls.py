@@ -41,6 +41,7 @@ class CommandIdConverter:
 register_converter(SlugConverter, "device")
 register_converter(CommandIdConverter, "command")
 
+# --8<-- [start:hub-urlpatterns]
 app_name = "hub"
 urlpatterns = [
     path("health", views.HealthView.as_view(), name="health"),
@@ -72,3 +73,4 @@ urlpatterns = [
         name="command-ack",
     ),
 ]
+# --8<-- [end:hub-urlpatterns]

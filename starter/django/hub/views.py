@@ -32,6 +32,7 @@ from .models import Command, Device, Reading, hash_key, new_api_key
 from .pagination import after, next_page_url
 
 
+# --8<-- [start:hub-view]
 class HubView(APIView):
     """An API view whose credentials depend on the method: `device_methods`, `admin_methods`."""
 
@@ -63,7 +64,9 @@ class HubView(APIView):
         if request.authenticators and not request.successful_authenticator:
             raise exceptions.NotAuthenticated(message)
         raise exceptions.PermissionDenied(message)
+        # --8<-- [end:hub-view]
 
+    # --8<-- [start:read-json]
     def read_json(self, request: Request) -> Any:
         """The request's JSON body: 415 if not sent as JSON, 400 if empty or malformed.
 
@@ -77,8 +80,10 @@ class HubView(APIView):
         if not request.body:
             raise exceptions.ParseError("The body is empty; send a JSON object.")
         return request.data
+        # --8<-- [end:read-json]
 
 
+# --8<-- [start:window]
 def window(readings: QuerySet, query: dict) -> QuerySet:
     """Narrow readings to the query's sensor and time window: since <= recorded_at < until."""
     if "sensor" in query:
@@ -88,8 +93,10 @@ def window(readings: QuerySet, query: dict) -> QuerySet:
     if "until" in query:
         readings = readings.filter(recorded_at__lt=query["until"])
     return readings
+# --8<-- [end:window]
 
 
+# --8<-- [start:mean-without-overflow]
 def mean_without_overflow(readings: QuerySet, count: int) -> float:
     """The mean of the readings' values as the sum of value / count, which cannot overflow.
 
@@ -97,6 +104,7 @@ def mean_without_overflow(readings: QuerySet, count: int) -> float:
     (infinity), although their mean is 1e308.
     """
     return readings.aggregate(mean=Sum(F("value") / count))["mean"]
+# --8<-- [end:mean-without-overflow]
 
 
 # --8<-- [start:health]
@@ -119,6 +127,7 @@ class HealthView(HubView):
 # --8<-- [end:health]
 
 
+# --8<-- [start:device-list-view]
 class DeviceListView(HubView):
     """`/devices`: list (public), register (admin)."""
 
@@ -131,6 +140,7 @@ class DeviceListView(HubView):
 
     def post(self, request: Request) -> Response:
         """Register a device; its key is in this answer only (the hub keeps just its hash)."""
+        # --8<-- [end:device-list-view]
         ### BEGIN SOLUTION (stage 1)
         serializer = s.DeviceCreateSerializer(data=self.read_json(request))
         serializer.is_valid(raise_exception=True)
@@ -145,6 +155,7 @@ class DeviceListView(HubView):
         ### END SOLUTION
 
 
+# --8<-- [start:device-detail-view]
 class DeviceDetailView(HubView):
     """`/devices/{id}`: get (public), delete (admin)."""
 
@@ -159,8 +170,10 @@ class DeviceDetailView(HubView):
         """Delete the device; its readings and commands go with it (on_delete=CASCADE)."""
         get_object_or_404(Device, pk=device_id).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+# --8<-- [end:device-detail-view]
 
 
+# --8<-- [start:reading-list-post]
 class ReadingListView(HubView):
     """`/devices/{id}/readings`: a device posts (its key), anyone reads."""
 
@@ -171,6 +184,7 @@ class ReadingListView(HubView):
 
         201 when something new was stored; 200 when every reading was a `seq` replay.
         """
+        # --8<-- [end:reading-list-post]
         ### BEGIN SOLUTION (stage 2)
         data = self.read_json(request)
         is_batch = isinstance(data, dict) and "readings" in data
@@ -191,8 +205,10 @@ class ReadingListView(HubView):
         return Response(body, status=code)
         ### END SOLUTION
 
+    # --8<-- [start:reading-list-get]
     def get(self, request: Request, device_id: str) -> Response:
         """One page of readings, newest first, with the URL of the next page (or null)."""
+        # --8<-- [end:reading-list-get]
         ### BEGIN SOLUTION (stage 3)
         device = get_object_or_404(Device, pk=device_id)
         serializer = s.ReadingQuerySerializer(data=request.query_params.dict())
@@ -209,12 +225,14 @@ class ReadingListView(HubView):
         ### END SOLUTION
 
 
+# --8<-- [start:store-readings-stub]
 def store_readings(device: Device, readings: list[dict]) -> tuple[list[Reading], int]:
     """Store the readings and mark the device seen, in one transaction; return (readings, new).
 
     The readings come back in the order sent. A reading whose `seq` the device sent before
     is not stored again: the reading stored the first time stands in for it.
     """
+    # --8<-- [end:store-readings-stub]
     ### BEGIN SOLUTION (stage 2)
     seqs = [reading["seq"] for reading in readings if "seq" in reading]
     replayed = {}
@@ -233,11 +251,13 @@ def store_readings(device: Device, readings: list[dict]) -> tuple[list[Reading],
     ### END SOLUTION
 
 
+# --8<-- [start:latest-readings-view]
 class LatestReadingsView(HubView):
     """`/devices/{id}/readings/latest`: the latest reading of each sensor."""
 
     def get(self, request: Request, device_id: str) -> Response:
         """One reading per sensor, ordered by sensor: the one with the latest recorded_at."""
+        # --8<-- [end:latest-readings-view]
         ### BEGIN SOLUTION (stage 3)
         device = get_object_or_404(Device, pk=device_id)
         sensors = sorted(device.readings.values_list("sensor", flat=True).distinct())
@@ -248,11 +268,13 @@ class LatestReadingsView(HubView):
         ### END SOLUTION
 
 
+# --8<-- [start:reading-stats-view]
 class ReadingStatsView(HubView):
     """`/devices/{id}/readings/stats`: count, min, max, mean of one sensor, by the database."""
 
     def get(self, request: Request, device_id: str) -> Response:
         """Aggregate in SQL: count 0 and nulls when nothing matches."""
+        # --8<-- [end:reading-stats-view]
         ### BEGIN SOLUTION (stage 3)
         device = get_object_or_404(Device, pk=device_id)
         serializer = s.StatsQuerySerializer(data=request.query_params.dict())
@@ -272,9 +294,12 @@ class ReadingStatsView(HubView):
         if stats["mean"] is not None and not math.isfinite(stats["mean"]):
             stats["mean"] = mean_without_overflow(readings, stats["count"])
         ### END SOLUTION
+        # --8<-- [start:reading-stats-return]
         return Response(s.StatsSerializer({"sensor": query["sensor"], **stats}).data)
+        # --8<-- [end:reading-stats-return]
 
 
+# --8<-- [start:command-list-post]
 class CommandListView(HubView):
     """`/devices/{id}/commands`: the admin queues, the device polls."""
 
@@ -283,6 +308,7 @@ class CommandListView(HubView):
 
     def post(self, request: Request, device_id: str) -> Response:
         """Queue a command for the device: 201, status pending."""
+        # --8<-- [end:command-list-post]
         ### BEGIN SOLUTION (stage 4)
         device = get_object_or_404(Device, pk=device_id)
         serializer = s.CommandCreateSerializer(data=self.read_json(request))
@@ -291,8 +317,10 @@ class CommandListView(HubView):
         return Response(s.CommandSerializer(command).data, status=status.HTTP_201_CREATED)
         ### END SOLUTION
 
+    # --8<-- [start:command-list-get]
     def get(self, request: Request, device_id: str) -> Response:
         """The device's commands of one status (pending by default), oldest first."""
+        # --8<-- [end:command-list-get]
         ### BEGIN SOLUTION (stage 4)
         device = request.auth
         serializer = s.CommandQuerySerializer(data=request.query_params.dict())
@@ -306,6 +334,7 @@ class CommandListView(HubView):
         ### END SOLUTION
 
 
+# --8<-- [start:command-ack-view]
 class CommandAckView(HubView):
     """`/devices/{id}/commands/{command_id}/ack`: the device says done or failed."""
 
@@ -313,6 +342,7 @@ class CommandAckView(HubView):
 
     def post(self, request: Request, device_id: str, command_id: int) -> Response:
         """Acknowledge a pending command of this device once; a second time is a 409."""
+        # --8<-- [end:command-ack-view]
         ### BEGIN SOLUTION (stage 4)
         command = get_object_or_404(Command, pk=command_id, device=request.auth)
         serializer = s.CommandAckSerializer(data=self.read_json(request))

@@ -85,21 +85,29 @@ INSTALLED_APPS = [
     "rest_framework",
 ]
 
+# --8<-- [start:middleware]
 MIDDLEWARE = [
     # First: a body over HUB_MAX_BODY_BYTES is refused before anything else looks at it.
     "hub.middleware.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Sessions, request.user and messages only under /admin/: the API is stateless.
+    # Sessions, request.user and messages only under /admin/ and /dashboard/ (the pages for
+    # people): the API is stateless.
     "hub.middleware.AdminSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",  # the API's views are csrf_exempt (DRF)
+    # CSRF tokens for the forms of the admin and the dashboard; the API's views are
+    # csrf_exempt (DRF), as a request that carries its credentials in a header needs none.
+    "django.middleware.csrf.CsrfViewMiddleware",
     "hub.middleware.AdminAuthenticationMiddleware",
     "hub.middleware.AdminMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+# --8<-- [end:middleware]
 
 ROOT_URLCONF = "config.urls"
-CSRF_FAILURE_VIEW = "hub.exceptions.csrf_failure"
+# --8<-- [start:csrf-failure]
+# A refused CSRF token: an HTML page on the dashboard, the JSON envelope elsewhere.
+CSRF_FAILURE_VIEW = "hub.dashboard.views.csrf_failure"
+# --8<-- [end:csrf-failure]
 WSGI_APPLICATION = "config.wsgi.application"
 # The contract's paths have no trailing slash; never redirect (a redirected POST loses its body).
 APPEND_SLASH = False
@@ -137,6 +145,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# --8<-- [start:rest-framework]
 REST_FRAMEWORK = {
     # JSON only: no browsable API, no form parsing, the client's Accept header never yields 406.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -150,6 +159,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "hub.exceptions.envelope_exception_handler",
     "STRICT_JSON": True,
 }
+# --8<-- [end:rest-framework]
 
 # Warnings and errors to stderr, in every environment (Django's default prints only with DEBUG).
 LOGGING = {

@@ -1,0 +1,1 @@
+"""homeapp: a small Django app with the hub's two main tables, Device and Reading."""

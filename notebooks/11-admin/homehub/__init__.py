@@ -1,0 +1,1 @@
+"""homehub: the hub's devices and readings, made small, for the admin notebook."""
