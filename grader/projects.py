@@ -43,6 +43,9 @@ from grader.trees import IntakeError, intake_notes, remove_tree
 
 __all__ = ["TrustedSuite", "Workspace", "grade_project", "server_command"]
 
+# The student's hub is started with this rate limit, and the suite told it, so the contract's
+# rate-limit tests (stage 5) run; the whole suite stays under it (40/minute still passes).
+GRADING_RATE_LIMIT = "60/minute"
 HEALTH_PATH = "/api/v1/health"
 #: Where the student's commands see their box under bubblewrap.
 BOX_IN_VIEW = Path("/box")
@@ -79,7 +82,7 @@ class TrustedSuite:
                 "--rootdir", str(self.copy), "--confcutdir", str(self.copy),
                 "-p", "no:cacheprovider", "-p", "grader.plugin", "-q", "--no-header",
                 "--capture=no", "--grader-test-timeout", f"{limits.request_seconds:g}",
-                "--backend", f"http://127.0.0.1:{port}"]
+                "--backend", f"http://127.0.0.1:{port}", "--rate-limit", GRADING_RATE_LIMIT]
         env = clean_env({"HOME": str(workspace.private), "TMPDIR": str(workspace.private),
                          "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
                          "HUB_CONTRACT_TIMEOUT": f"{limits.request_seconds + 5:g}"})
@@ -243,7 +246,7 @@ def build_spec(assignment: Assignment, caps: SandboxCaps, limits: Limits, privat
     server_env = clean_env({
         "HOME": str(inside / "home"), "TMPDIR": "/tmp" if caps.isolated else str(box / "tmp"),
         "DATABASE_URL": f"sqlite:///{inside / 'data' / 'hub.sqlite3'}",
-        "HUB_ADMIN_TOKEN": token, "PYTHONUNBUFFERED": "1",
+        "HUB_ADMIN_TOKEN": token, "HUB_RATE_LIMIT": GRADING_RATE_LIMIT, "PYTHONUNBUFFERED": "1",
         "GRADER_WSGI_TARGET": wsgi_target(framework)})
     spec = JobSpec(
         box=str(box), box_in_view=str(inside), submission=str(private / "submission"),

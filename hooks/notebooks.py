@@ -88,15 +88,24 @@ def _release(course, assignment, tmp: Path) -> Path:
 
 def _execute(source: Path) -> nbformat.NotebookNode:
     """Run the source notebook top to bottom in a copy of its folder; return it with outputs."""
+    from mkdocs.exceptions import PluginError
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     notebook = nbformat.read(source, as_version=4)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / source.parent.name
         shutil.copytree(source.parent, work)
-        NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
-                       resources={"metadata": {"path": str(work)}},
-                       store_widget_state=False).execute()
+        try:
+            NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
+                           resources={"metadata": {"path": str(work)}},
+                           store_widget_state=False).execute()
+        except CellExecutionError as error:
+            cell = next((c for c in notebook.cells if any(
+                o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id") if cell else None
+            raise PluginError(f"{source.name}: cell {grade_id or '?'} raised "
+                              f"{error.ename}: {error.evalue}") from None
     return notebook
 
 

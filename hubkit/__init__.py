@@ -14,6 +14,7 @@ Each concern has its own module, like the project's hub::
     hubkit/checks.py    reading a JSON body and checking its fields
     hubkit/store.py     the dictionaries and lists that hold the data
     hubkit/auth.py      the admin token and the device keys
+    hubkit/limits.py    the rate limit per device key (429 with Retry-After), off by default
     hubkit/devices.py   /api/v1/devices                       (blueprint)
     hubkit/readings.py  /api/v1/devices/<id>/readings         (blueprint)
     hubkit/commands.py  /api/v1/devices/<id>/commands         (blueprint)

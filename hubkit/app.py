@@ -8,6 +8,7 @@ from flask import Flask, Response, request
 
 from . import commands, devices, errors, readings, store
 from .errors import APIError
+from .limits import RateLimiter, parse_rate
 
 ADMIN_TOKEN = "notebook-admin-token"
 """The admin token of a hub made without one (``create_app()``, ``running_hub()``)."""
@@ -16,16 +17,22 @@ MAX_BODY_BYTES = 1024 * 1024
 """The largest request body the hub reads (1 MiB); a larger one is refused with 413."""
 
 
-def create_app(admin_token: str = ADMIN_TOKEN, *, verbose: bool = False) -> Flask:
+def create_app(
+    admin_token: str = ADMIN_TOKEN, *, verbose: bool = False, rate_limit: str | None = None
+) -> Flask:
     """A new hub with no devices, readings or commands, and this admin token.
 
     ``verbose=True`` prints one line for each request the hub answers, such as
     ``[hub] POST /api/v1/devices/kitchen/readings -> 201``, so you see both sides.
+    ``rate_limit="5/minute"`` lets each device key make at most 5 requests a minute (the
+    project's ``HUB_RATE_LIMIT``); the next one is 429 with ``Retry-After``. Default: none.
     """
+    rate = parse_rate(rate_limit)
     app = Flask(__name__, static_folder=None)  # JSON only: no /static route
     app.config.from_mapping(HUB_ADMIN_TOKEN=admin_token, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     app.json.sort_keys = False  # type: ignore[attr-defined]  # keep fields in their order
     store.init_app(app)
+    app.extensions["hubkit_rate_limiter"] = RateLimiter(*rate) if rate else None
     errors.init_app(app)
     app.before_request(refuse_large_bodies)
     app.add_url_rule("/api/v1/health", view_func=health)

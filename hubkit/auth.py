@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app, request
 
 from .errors import APIError
+from .limits import check_rate_limit
 from .store import get_store, hash_key
 
 
@@ -39,7 +40,7 @@ def find_device(device_id: str) -> dict[str, Any]:
 
 
 def check_device_key(device_id: str) -> dict[str, Any]:
-    """The device, if the request carries its key: 404, then 401, then 403, in that order."""
+    """The device, if the request carries its key: 404, then 401, then 403, then 429."""
     device = find_device(device_id)
     key = request.headers.get("X-API-Key", "")
     if not key:
@@ -51,4 +52,5 @@ def check_device_key(device_id: str) -> dict[str, Any]:
         raise APIError(
             403, "forbidden", f"This API key belongs to another device, not {device_id!r}."
         )
+    check_rate_limit(device_id)  # 429 when the device is over the hub's rate limit
     return device

@@ -25,6 +25,7 @@ CODES = {
     409: "conflict",
     413: "payload_too_large",
     415: "unsupported_media_type",
+    429: "rate_limited",
 }
 """The envelope's ``code`` for each status, when Flask raises the error itself."""
 
@@ -36,12 +37,16 @@ class APIError(Exception):
     :attr:`details` anything that helps (the fields that were wrong, say).
     """
 
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers or {}  # e.g. Retry-After on a 429
 
 
 def envelope(status: int, code: str, message: str, details: Any = None) -> Response:
@@ -53,7 +58,9 @@ def envelope(status: int, code: str, message: str, details: Any = None) -> Respo
 
 def answer_api_error(error: APIError) -> Response:
     """The answer to an :class:`APIError` that a view raised."""
-    return envelope(error.status, error.code, error.message, error.details)
+    response = envelope(error.status, error.code, error.message, error.details)
+    response.headers.update(error.headers)
+    return response
 
 
 def answer_http_exception(error: HTTPException) -> Response:

@@ -121,12 +121,15 @@ class Hub:
 
 
 @contextlib.contextmanager
-def running_hub(admin_token: str = ADMIN_TOKEN, *, verbose: bool = False) -> Iterator[Hub]:
+def running_hub(
+    admin_token: str = ADMIN_TOKEN, *, verbose: bool = False, rate_limit: str | None = None
+) -> Iterator[Hub]:
     """Serve a fresh hub on 127.0.0.1 on a free port; yield its :class:`Hub`; stop it after.
 
-    ``verbose=True`` prints one line for each request the hub answers.
+    ``verbose=True`` prints one line for each request the hub answers; ``rate_limit``
+    (``"5/minute"``) limits each device key, as ``create_app`` says.
     """
-    hub = Hub(create_app(admin_token, verbose=verbose), admin_token)
+    hub = Hub(create_app(admin_token, verbose=verbose, rate_limit=rate_limit), admin_token)
     hub.up()
     try:
         yield hub

@@ -29,7 +29,7 @@ from .errors import SensorReadError
 from .parts import DHT22 as _DHT22Part
 from .parts import Buzzer as _BuzzerPart
 from .parts import Servo as _ServoPart
-from .uno import INPUT, INPUT_PULLUP, OUTPUT, current_board
+from .uno import INPUT, INPUT_PULLUP, OUTPUT, running_board
 
 __all__ = [
     "HIGH", "LOW", "INPUT", "OUTPUT", "INPUT_PULLUP", "LED_BUILTIN",
@@ -49,6 +49,8 @@ DHT22 = 22
 
 
 def _pin(pin: int) -> int:
+    if type(pin) is int and 0 <= pin <= 19:  # the usual case: a pin number, nothing to do
+        return pin
     number = int(pin)
     if not 0 <= number <= 19:
         raise ValueError(f"the Uno has pins 0-19 (A0-A5 are 14-19), not {pin}")
@@ -57,55 +59,59 @@ def _pin(pin: int) -> int:
 
 def pinMode(pin: int, mode: int) -> None:  # noqa: N802 (Arduino names)
     """Make ``pin`` an ``INPUT``, ``INPUT_PULLUP`` or ``OUTPUT``."""
-    current_board().set_mode(_pin(pin), mode)
+    running_board().set_mode(_pin(pin), mode)
 
 
 def digitalWrite(pin: int, value: int) -> None:  # noqa: N802
     """Drive an output ``HIGH`` or ``LOW``."""
-    current_board().write_digital(_pin(pin), value)
+    running_board().write_digital(_pin(pin), value)
 
 
 def digitalRead(pin: int) -> int:  # noqa: N802
     """Read ``HIGH`` (1) or ``LOW`` (0)."""
-    return current_board().read_digital(_pin(pin))
+    # _pin(pin), without a call for a plain pin number: sketches read pins all the time
+    return running_board().read_digital(pin if type(pin) is int and 0 <= pin <= 19
+                                        else _pin(pin))
 
 
 def analogRead(pin: int) -> int:  # noqa: N802
     """Read an analog pin: 0 (0 V) to 1023 (5 V). ``analogRead(0)`` means A0."""
-    pin = int(pin)
-    return current_board().read_analog(pin + 14 if 0 <= pin <= 5 else _pin(pin))
+    if type(pin) is not int:
+        pin = int(pin)
+    return running_board().read_analog(pin + 14 if 0 <= pin <= 5 else  # A0-A5 by number
+                                       pin if 0 <= pin <= 19 else _pin(pin))  # _pin raises
 
 
 def analogWrite(pin: int, value: int) -> None:  # noqa: N802
     """PWM output, 0 to 255 (pins 3, 5, 6, 9, 10, 11)."""
-    current_board().write_analog(_pin(pin), value)
+    running_board().write_analog(_pin(pin), value)
 
 
 def millis() -> int:
     """Milliseconds since the sketch started."""
-    return current_board().millis()
+    return running_board().millis()
 
 
 def micros() -> int:
     """Microseconds since the sketch started."""
-    return current_board().micros()
+    return running_board().micros()
 
 
 def delay(ms: int) -> None:
     """Wait ``ms`` milliseconds (simulated time; the world keeps running)."""
     if ms > 0:
-        current_board().delay_us(int(ms) * 1000)
+        running_board().delay_us(int(ms) * 1000)
 
 
 def delayMicroseconds(us: int) -> None:  # noqa: N802
     """Wait ``us`` microseconds."""
     if us > 0:
-        current_board().delay_us(int(us))
+        running_board().delay_us(int(us))
 
 
 def tone(pin: int, frequency: float, duration: int | None = None) -> None:
     """Play a square wave of ``frequency`` Hz on ``pin`` (for ``duration`` ms if given)."""
-    board = current_board()
+    board = running_board()
     part = board.part_on(_pin(pin))
     if isinstance(part, _BuzzerPart):
         part.tone(frequency)
@@ -115,7 +121,7 @@ def tone(pin: int, frequency: float, duration: int | None = None) -> None:
 
 def noTone(pin: int) -> None:  # noqa: N802
     """Stop the tone on ``pin``."""
-    part = current_board().part_on(_pin(pin))
+    part = running_board().part_on(_pin(pin))
     if isinstance(part, _BuzzerPart):
         part.no_tone()
 
@@ -140,12 +146,12 @@ def random(low: int, high: int | None = None) -> int:  # noqa: A001
 
 def randomSeed(seed: int) -> None:  # noqa: N802
     """Re-seed :func:`random`."""
-    board = current_board()
+    board = running_board()
     board._sketch_rng = _random.Random(f"{board.world.seed}/{board.name}/sketch/{seed}")
 
 
 def _sketch_rng() -> _random.Random:
-    board = current_board()
+    board = running_board()
     rng = getattr(board, "_sketch_rng", None)
     if rng is None:
         rng = board._sketch_rng = board.clock.rng(f"{board.name}/sketch")
@@ -184,7 +190,7 @@ class _Serial:
     """
 
     def _link(self) -> Any:
-        return current_board().serial
+        return running_board().serial
 
     def begin(self, baud: int = 9600) -> None:
         """Start the port at ``baud`` (the host must open it at the same rate)."""
@@ -199,14 +205,16 @@ class _Serial:
 
     def print(self, value: Any = "", fmt: int | None = None) -> int:
         """Send ``value`` as text; returns the number of bytes sent."""
-        data = _format(value, fmt).encode("utf-8", "replace")
-        current_board().serial.board_write(data)  # self._link(), one call less per print
+        text = value if type(value) is str else _format(value, fmt)  # text prints as it is
+        data = text.encode("utf-8", "replace")
+        running_board().serial.board_write(data)  # self._link(), one call less per print
         return len(data)
 
     def println(self, value: Any = "", fmt: int | None = None) -> int:
         """Send ``value`` as text, then ``\\r\\n``."""
-        data = _format(value, fmt).encode("utf-8", "replace") + b"\r\n"
-        current_board().serial.board_write(data)  # self._link(), one call less per print
+        text = value if type(value) is str else _format(value, fmt)  # text prints as it is
+        data = text.encode("utf-8", "replace") + b"\r\n"
+        running_board().serial.board_write(data)  # self._link(), one call less per print
         return len(data)
 
     def write(self, data: int | bytes | str) -> int:
@@ -242,7 +250,7 @@ class _Serial:
 
     def setTimeout(self, ms: int) -> None:  # noqa: N802
         """How long ``readString*`` wait for the next byte (default 1000 ms)."""
-        current_board()._serial_timeout_ms = int(ms)
+        running_board()._serial_timeout_ms = int(ms)
 
     def readStringUntil(self, terminator: str) -> str:  # noqa: N802
         """Read up to ``terminator`` (not included), or what came before the timeout.
@@ -250,7 +258,7 @@ class _Serial:
         Like Arduino's ``Stream``: bytes are taken as they arrive (so a long line does not
         overflow the 64-byte buffer), and it gives up when no byte comes for the timeout.
         """
-        board = current_board()
+        board = running_board()
         link = board.serial
         term = terminator.encode("latin-1")[:1]
         got = bytearray()
@@ -268,7 +276,7 @@ class _Serial:
 
     def readString(self) -> str:  # noqa: N802
         """Read everything that arrives until no byte comes for the timeout."""
-        board = current_board()
+        board = running_board()
         link = board.serial
         got = bytearray()
         while True:
@@ -280,7 +288,7 @@ class _Serial:
 
     def flush(self) -> None:
         """Wait until every byte has been sent."""
-        board = current_board()
+        board = running_board()
         board.delay_us(board.serial.flush_us())
 
 
@@ -322,7 +330,7 @@ class DHT:
         """Start the sensor (nothing to do in the simulation)."""
 
     def _read(self, index: int) -> float:
-        part = current_board().pin_parts.get(self.pin)  # board.part_on(), one call less
+        part = running_board().pin_parts.get(self.pin)  # board.part_on(), one call less
         if not isinstance(part, _DHT22Part):
             return NAN  # nothing answers on this pin
         try:
@@ -350,7 +358,7 @@ class Servo:
     def attach(self, pin: int) -> None:
         """Start sending pulses on ``pin``."""
         self.pin = _pin(pin)
-        current_board().set_mode(self.pin, OUTPUT)
+        running_board().set_mode(self.pin, OUTPUT)
 
     def detach(self) -> None:
         """Stop sending pulses."""
@@ -369,7 +377,7 @@ class Servo:
         """Send pulses ``us`` microseconds wide."""
         if self.pin is None:
             return
-        part = current_board().part_on(self.pin)
+        part = running_board().part_on(self.pin)
         if isinstance(part, _ServoPart):
             part.write_pulse(us)
 

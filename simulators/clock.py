@@ -55,6 +55,8 @@ __all__ = ["VirtualClock", "RealtimeClock", "Event", "DEFAULT_START", "seconds_t
 
 log = logging.getLogger(__name__)
 
+_get_ident = threading.get_ident  # one global lookup, not two: it runs on every wait
+
 #: Where simulated time starts unless told otherwise: a Monday, 06:00 UTC.
 DEFAULT_START = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
 
@@ -231,17 +233,21 @@ class VirtualClock:
         try:
             if self.closed:
                 raise ClockError("the clock is closed")
-            now = self.now_us
-            when = int(when_us)
-            event = Event(when if when > now else now, callback, args)
-            heapq.heappush(self._heap, (event.when, next(self._order), event))
-            if not self.virtual:
-                self._cond.notify_all()
-            return event
+            return self._schedule(int(when_us), callback, args)
         finally:
             if self._pausing:  # self._release(), written out: this runs for every event
                 self._cond.notify_all()
             self.lock.release()
+
+    def _schedule(self, when: int, callback: Callable[..., Any], args: tuple) -> Event:
+        """:meth:`call_at` for a caller that holds the lock and knows the clock is open (an
+        event scheduling the next one): ``when`` is a whole number of µs."""
+        now = self.now_us
+        event = Event(when if when > now else now, callback, args)
+        heapq.heappush(self._heap, (event.when, next(self._order), event))
+        if not self.virtual:
+            self._cond.notify_all()
+        return event
 
     def call_later(self, delay: float, callback: Callable[..., Any], *args: Any) -> Event:
         """Run ``callback(*args)`` ``delay`` simulated seconds from now."""
@@ -281,23 +287,35 @@ class VirtualClock:
         Thread-safe: in virtual mode a second thread rides along while another runs the
         clock (see the module docstring).
         """
-        if (self.virtual and stop is None and deadline_us is not None
-                and self._seat == threading.get_ident()):
-            # The usual delay() inside a sketch: a nested wait, in the thread that runs the
-            # clock and so holds its lock already. When nothing else falls due before the
-            # wait ends, time jumps straight there (what _advance_virtual() would do).
-            heap = self._heap
-            if not self._passengers and not self.closed and (
-                    not heap or heap[0][0] > deadline_us):
-                if deadline_us > self.now_us:
-                    self.now_us = deadline_us
-                return False
+        if self.virtual and self._seat == _get_ident():
+            # A nested wait (a sketch's delay() inside an event), in the thread that runs
+            # the clock: it holds the lock already.
+            if stop is None and deadline_us is not None:
+                # The usual delay(): when nothing else falls due before the wait ends, time
+                # jumps straight there (what _advance_virtual() would do).
+                heap = self._heap
+                if (not heap or heap[0][0] > deadline_us) and not self._passengers and (
+                        not self.closed):
+                    if deadline_us > self.now_us:
+                        self.now_us = deadline_us
+                    return False
+            return self._advance_virtual(deadline_us, stop)
         if not self.lock.acquire(False):  # the fast path of self._acquire()
             self._knock()
         try:
-            if self.virtual:
-                return self._run_virtual(deadline_us, stop)
-            if threading.get_ident() == self._driver_ident:
+            if self.virtual:  # a wait from outside the events: run the clock, or ride along
+                if self._seat is not None:  # another thread runs it
+                    ridden = self._ride(deadline_us, stop)
+                    if ridden is not None:
+                        return ridden
+                self._seat = _get_ident()  # nobody runs the clock: this thread does
+                try:
+                    return self._advance_virtual(deadline_us, stop)
+                finally:
+                    self._seat = None
+                    if self._passengers:
+                        self._cond.notify_all()  # one of them takes the seat
+            if _get_ident() == self._driver_ident:
                 return self._run_realtime_driver(deadline_us, stop)
             return self._wait_realtime(deadline_us, stop)
         finally:
@@ -361,22 +379,6 @@ class VirtualClock:
         if self._pausing:
             self._cond.notify_all()  # the runner paused for us: tell it we are done
         self.lock.release()
-
-    def _run_virtual(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
-        me = threading.get_ident()
-        if self._seat == me:  # a nested wait: a sketch's delay() inside an event
-            return self._advance_virtual(deadline, stop)
-        if self._seat is not None:
-            ridden = self._ride(deadline, stop)
-            if ridden is not None:
-                return ridden
-        self._seat = me  # nobody runs the clock: this thread does
-        try:
-            return self._advance_virtual(deadline, stop)
-        finally:
-            self._seat = None
-            if self._passengers:
-                self._cond.notify_all()  # one of them takes the seat
 
     def _advance_virtual(self, deadline: int | None, stop: Callable[[], bool] | None) -> bool:
         """The virtual engine: run events in order, jumping over the time between them."""

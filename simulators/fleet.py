@@ -191,6 +191,7 @@ class Fleet:
         self.ports: dict[str, Serial] = {}
         self._backoff_until = 0.0
         self._backoff = 0.5
+        self._retry_after = 0.0  # the seconds a 429's Retry-After header asked for
         for device in self.ids:
             uno = self.world.add_uno("sensor_reporter", name=device,
                                      params={"interval": int(interval * 1000)})
@@ -315,8 +316,12 @@ class Fleet:
                 if not rows:
                     break
                 if not self._post(device, rows):
-                    self._backoff_until = time.monotonic() + self._backoff
-                    self._backoff = min(self._backoff * 2, 5.0)
+                    if self._retry_after:  # a 429: the hub is up and said how long to wait
+                        self._backoff_until = time.monotonic() + self._retry_after
+                        self._retry_after = 0.0
+                    else:
+                        self._backoff_until = time.monotonic() + self._backoff
+                        self._backoff = min(self._backoff * 2, 5.0)
                     return False
         self._backoff = 0.5
         return True
@@ -343,7 +348,12 @@ class Fleet:
             self._note(f"{device}: {answer.status_code}, registering again")
             self._create(device)
             return True
-        if answer.status_code in (408, 429) or answer.status_code >= 500:
+        if answer.status_code == 429:  # too many requests: wait as long as the hub says
+            self.outbox.failed(device, seqs)
+            self._retry_after = retry_after_seconds(answer)
+            self._note(f"hub answered 429: waiting {self._retry_after:g} s")
+            return False
+        if answer.status_code == 408 or answer.status_code >= 500:
             self.outbox.failed(device, seqs)
             self._note(f"hub answered {answer.status_code}")
             return False
@@ -402,6 +412,16 @@ class Fleet:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def retry_after_seconds(answer: httpx.Response, *, default: float = 1.0) -> float:
+    """The seconds a 429's ``Retry-After`` header asks for (whole seconds; else ``default``).
+
+    The header may also be an HTTP date; the hubs of this course send seconds, and a date
+    waits ``default``, then the answer says again.
+    """
+    told = answer.headers.get("Retry-After", "").strip()
+    return float(told) if told.isdigit() else default
 
 
 def _error(answer: httpx.Response) -> str:

@@ -68,6 +68,12 @@ class Faults:
         if self.noise < 0 or not 0 <= self.dropout <= 1:
             raise ConfigError(f"bad faults: {self}")
 
+    @property
+    def active(self) -> bool:
+        """True when any fault is on (else :meth:`Part._apply_faults` changes nothing)."""
+        return bool(self.noise or self.drift or self.dropout
+                    or (self.stuck is not None and self.stuck is not False))
+
     @classmethod
     def coerce(cls, value: Faults | dict[str, Any] | None) -> Faults:
         """Accept a Faults, a dict of its fields, or None."""
@@ -105,6 +111,8 @@ class Part:
         self.room = world.room
         self.name = name
         self.faults = Faults.coerce(faults)
+        #: ``faults.active``, kept: a sensor without faults skips :meth:`_apply_faults`.
+        self._faulty = self.faults.active
         self.rng = world.clock.rng(f"part/{name}")
         self._born_us = world.clock.now_us
         self._frozen: Any = None
@@ -247,21 +255,28 @@ class DHT22(Part):
             self.reads += 1
             result = self._measure()
             self._last = result
-        if isinstance(result, SensorReadError):
-            raise result
-        assert result is not None
-        return result
+        if type(result) is tuple:  # the usual case: the two values
+            return result
+        assert isinstance(result, SensorReadError)
+        raise result
 
     def _measure(self) -> tuple[float, float] | SensorReadError:
-        try:
-            temperature = self._apply_faults(self.room.temperature() + self.rng.gauss(0, 0.1))
-            humidity = self._apply_faults(self.room.humidity() + self.rng.gauss(0, 0.3),
-                                          first=False)
-        except SensorReadError as exc:
-            return exc
+        if self._faulty:  # (the faults draw from self.rng too: the order matters)
+            try:
+                temperature = self._apply_faults(self.room.temperature()
+                                                 + self.rng.gauss(0, 0.1))
+                humidity = self._apply_faults(self.room.humidity() + self.rng.gauss(0, 0.3),
+                                              first=False)
+            except SensorReadError as exc:
+                return exc
+        else:
+            temperature = self.room.temperature() + self.rng.gauss(0, 0.1)
+            humidity = self.room.humidity() + self.rng.gauss(0, 0.3)
         if self.rng.random() < self.checksum_error_rate:
             return ChecksumError(f"{self.name}: checksum did not validate")
-        humidity = min(100.0, max(0.0, humidity))
+        # min(100.0, max(0.0, humidity)), spelt out (a NaN still becomes 0.0)
+        humidity = humidity if humidity > 0.0 else 0.0
+        humidity = humidity if humidity < 100.0 else 100.0
         return round(temperature, 1), round(humidity, 1)
 
 
@@ -286,8 +301,10 @@ class Photoresistor(Part):
     title = "a photoresistor"
 
     def analog(self) -> int:
-        r_ldr = ldr_resistance(self.room.light())
-        value = round(self._apply_faults(1023.0 * 10_000.0 / (10_000.0 + r_ldr)))
+        value = 1023.0 * 10_000.0 / (10_000.0 + ldr_resistance(self.room.light()))
+        if self._faulty:
+            value = self._apply_faults(value)
+        value = round(value)
         return 0 if value < 0 else 1023 if value > 1023 else value  # the ADC's 10 bits
 
 
@@ -432,15 +449,16 @@ class PIRSensor(Part):
     def __init__(self, world: World, name: str, *, faults: Faults | dict | None = None) -> None:
         super().__init__(world, name, faults=faults)
         self._event = None
-        world.room.watch_motion(self._reschedule)
+        world.room.watch_motion(self._motion_set_by_hand)
 
     def level(self) -> int:
         if self.faults.stuck is not None:
             return int(bool(self.faults.stuck))
-        return int(self.room.motion())
+        return 1 if self.room.motion() else 0
 
     def add_listener(self, callback: Callable[[Part], None]) -> None:
         super().add_listener(callback)
+        self._level_heard = self.level()
         self._reschedule()
 
     def _reschedule(self) -> None:
@@ -456,6 +474,18 @@ class PIRSensor(Part):
         self._event = None
         self._changed(at_us)
         self._reschedule()
+
+    def _motion_set_by_hand(self) -> None:
+        """Someone was made to walk by (``room.trigger_motion``): the output may rise now,
+        which listeners (gpiozero's edge detection, interrupts) must hear; then wait for
+        the next change."""
+        if self._listeners and self.level() != self._level_heard:
+            self._changed(self.clock.now_us)
+        self._reschedule()
+
+    def _changed(self, at_us: int | None = None) -> None:
+        self._level_heard = self.level()
+        super()._changed(at_us)
 
 
 class LED(Part):
@@ -664,7 +694,7 @@ class TMP36(Part):
 def ldr_resistance(lux: float) -> float:
     """A photoresistor's resistance in ohms at ``lux``: 50 kΩ at 10 lux, falling with
     light along a GL5528-like curve (about 3 kΩ in daylight)."""
-    return 50_000.0 * (max(lux, 0.01) / 10.0) ** -0.7
+    return 50_000.0 * ((0.01 if 0.01 > lux else lux) / 10.0) ** -0.7  # max(lux, 0.01)
 
 
 class LDRCapacitor(Part):

@@ -46,7 +46,7 @@ from serial.serialutil import (
     to_bytes,
 )
 
-from .clock import earliest, seconds_to_us
+from .clock import seconds_to_us
 from .errors import ConfigError, PortError
 from .world import World, find_board
 
@@ -129,6 +129,7 @@ class Serial(SerialBase):
         self._cancel_write = False
         self._closing = False
         self._dtr_was = False
+        self._read_timeout: tuple[Any, int | None] = (object(), None)  # (timeout, in µs)
         super().__init__(*args, **kwargs)
 
     # -- open / close -------------------------------------------------------------------
@@ -194,78 +195,60 @@ class Serial(SerialBase):
         if not self.is_open:
             raise PortNotOpenError()
         link = self.board.serial
-        link.check(self._session)
+        if self._session != link.session or not self.board.plugged:
+            link.check(self._session)  # raises: the board was unplugged
         return link
 
-    def _wait(self, attempt: Callable[[], Any], due: Callable[[], int | None],
-              timeout: float | None, *, reading: bool,
-              finish: Callable[[], Any] = lambda: None) -> tuple[str, Any]:
-        """Let simulated time pass until ``attempt()`` succeeds, the timeout passes, or the
-        wait is cancelled (:meth:`cancel_read` / :meth:`cancel_write`).
+    def _wait_to_write(self, attempt: Callable[[], Any], due: Callable[[], int | None],
+                       timeout: float | None) -> str:
+        """Let simulated time pass until ``attempt()`` is true (the bytes are handed over,
+        or have reached the board), the timeout passes, or :meth:`cancel_write` cancels the
+        wait. Returns ``"ready"``, ``"timeout"`` or ``"cancelled"``.
 
-        ``attempt()`` does the work if it can (take a line, hand bytes to the computer) and
-        returns its result, or None while it cannot yet; the wait then returns
-        ``("ready", result)``. After a timeout or a cancel it runs ``finish()`` (take what
-        there is) and returns ``("timeout" | "cancelled", what finish returned)``.
-
-        ``attempt()`` and ``finish()`` run with the world's lock held. ``due()`` says when
-        the bytes that would make ``attempt()`` succeed arrive, if they are already on the
-        wire: the wait wakes right then. A read also wakes whenever the sketch prints
-        something, and counts as a blocked reader meanwhile (the computer hands it every
-        byte).
+        ``attempt()`` runs with the world's lock held. ``due()`` says when it will be true
+        (when the computer's buffer has room, when the last byte arrives), if it can say:
+        the wait wakes right then. A read waits the same way, in :meth:`_read`.
         """
         link = self.board.serial
         clock = link.clock
         session = self._session
-        deadline = None
-        if timeout is not None:  # a positive timeout lets at least 1 µs pass
-            deadline = clock.now_us + (max(1, seconds_to_us(timeout)) if timeout > 0 else 0)
+        wait_us = self._timeout_us(timeout)
+        deadline = None if wait_us is None else clock.now_us + wait_us
 
         def cancelled() -> bool:
-            flag = self._cancel_read if reading else self._cancel_write
-            return flag or not self.is_open or link.session != session
+            return self._cancel_write or not self.is_open or link.session != session
 
         # The lock is held for the whole wait. That shuts no one out: while time passes,
         # the clock lets go of it completely (between two events for threads knocking, as
         # a passenger, and in realtime mode), so other threads get in as usual.
         with clock.hold():
-            if reading:
-                link.host_readers += 1
-            try:
-                while True:
-                    result = attempt()
-                    if result is not None:
-                        return "ready", result
-                    outcome, wake = self._wait_step(due, cancelled, deadline)
-                    if outcome is not None:
-                        if outcome == "cancelled":
-                            self._end_cancel(reading)
-                        return outcome, finish()
-                    printed = link.printed
-                    # A print usually ends a read's wait: look at that before the rest.
-                    clock.run_until(deadline if wake is None else earliest(deadline, wake),
-                                    lambda seen=printed: (reading and link.printed != seen)
-                                    or cancelled())
-            finally:
-                if reading:
-                    link.host_readers -= 1
+            while True:
+                if attempt():
+                    return "ready"
+                if cancelled():
+                    self._end_cancel(reading=False)
+                    return "cancelled"
+                if clock.closed:
+                    raise PortError(f"{self.portstr}: the simulated world was closed "
+                                    "(world.close()); open a new port")
+                if deadline is not None and clock.now_us >= deadline:
+                    return "timeout"
+                wake = due()
+                if wake is None:
+                    if clock.virtual and deadline is None and clock.next_event_us() is None:
+                        return "timeout"  # nothing is scheduled: nothing can ever change
+                    wake = deadline
+                elif deadline is not None and deadline < wake:
+                    wake = deadline
+                clock.run_until(wake, cancelled)
 
-    def _wait_step(self, due: Callable[[], int | None], cancelled: Callable[[], bool],
-                   deadline: int | None) -> tuple[str | None, int | None]:
-        """One look after a failed attempt, lock held: how the wait ends now (or None:
-        it goes on) and when to look again."""
-        clock = self.board.clock
-        if cancelled():
-            return "cancelled", None
-        if clock.closed:
-            raise PortError(f"{self.portstr}: the simulated world was closed "
-                            "(world.close()); open a new port")
-        if deadline is not None and clock.now_us >= deadline:
-            return "timeout", None
-        wake = due()
-        if clock.virtual and wake is None and deadline is None and clock.next_event_us() is None:
-            return "timeout", None  # nothing is scheduled: nothing can ever arrive
-        return None, wake
+    @staticmethod
+    def _timeout_us(timeout: float | None) -> int | None:
+        """A pyserial timeout in simulated µs (None: no timeout). A positive timeout lets at
+        least 1 µs pass."""
+        if timeout is None:
+            return None
+        return (seconds_to_us(timeout) or 1) if timeout > 0 else 0
 
     def _end_cancel(self, reading: bool) -> None:
         """A wait ended early: say why if the port died; else consume the cancel."""
@@ -288,42 +271,78 @@ class Serial(SerialBase):
 
     def read(self, size: int = 1) -> bytes:
         """Read ``size`` bytes, waiting at most ``timeout`` (simulated) seconds."""
-        link = self._link()
+        self._link()  # a closed or unplugged port raises first, whatever the size
         if size <= 0:
             return b""
-        return self._wait(lambda: link.take(size) if len(link.settle_host()) >= size else None,
-                          lambda: link.host_due_us(size), self._timeout, reading=True,
-                          finish=lambda: link.take(size))[1]
+        return self._read(None, size)
 
     def read_until(self, expected: bytes = b"\n", size: int | None = None) -> bytes:
         """Read up to and including ``expected``, ``size`` bytes, or until the timeout."""
-        link = self._link()
-        expected = bytes(expected)
-
-        def take_line() -> bytes | None:
-            """The line (or ``size`` bytes), if it has come: one scan of the buffer."""
-            buf = link.settle_host()
-            index = buf.find(expected)
-            if index >= 0:
-                end = index + len(expected)
-                return link.take(end if size is None else min(end, size))
-            if size is not None and len(buf) >= size:
-                return link.take(size)
-            return None
-
-        def due() -> int | None:
-            if size is None:  # the usual readline(): only the line ending counts
-                return link.host_due_until(expected)
-            return earliest(link.host_due_until(expected), link.host_due_us(size))
-
-        def take_rest() -> bytes:  # after a timeout: what came (the line is not complete)
-            return link.take(len(link.host_buffer) if size is None else size)
-
-        return self._wait(take_line, due, self._timeout, reading=True, finish=take_rest)[1]
+        self._link()  # a closed or unplugged port raises first, whatever ``expected`` is
+        return self._read(bytes(expected), size)
 
     def readline(self, size: int | None = -1) -> bytes:  # type: ignore[override]
         """Read one line, ending in ``\\n`` (or what arrived before the timeout)."""
-        return self.read_until(b"\n", None if size is None or size < 0 else size)
+        return self._read(b"\n", None if size is None or size < 0 else size)
+
+    def _read(self, expected: bytes | None, size: int | None) -> bytes:
+        """What :meth:`read`, :meth:`read_until` and :meth:`readline` do: let simulated
+        time pass until the bytes up to and including ``expected`` (at most ``size`` of
+        them; ``expected=None``: ``size`` bytes) have come, and take them; after the
+        timeout or a :meth:`cancel_read`, take what came (at most ``size`` bytes).
+
+        While it waits the read counts as a blocked reader (the computer hands it every
+        byte), and it wakes when the bytes it needs arrive, if they are on the wire
+        already, or else whenever the sketch prints something (a print usually ends a
+        read's wait).
+        """
+        link = self._link()
+        clock = link.clock
+        session = self._session
+        if self._timeout is not self._read_timeout[0]:  # worked out once per setting
+            self._read_timeout = (self._timeout, self._timeout_us(self._timeout))
+        wait_us = self._read_timeout[1]
+        deadline = None if wait_us is None else clock.now_us + wait_us
+        seen = link.printed
+
+        def stop() -> bool:
+            """While time passes: a print, or a cancel, ends this stretch of the wait."""
+            return (link.printed != seen or self._cancel_read or not self.is_open
+                    or link.session != session)
+
+        # The lock is held for the whole wait, as in _wait_to_write() (`with clock.hold()`,
+        # written out: a program may read thousands of lines a second).
+        lock = clock.lock
+        if not lock.acquire(False):
+            clock._knock()
+        link.host_readers += 1
+        try:
+            while True:
+                data = link.take_line(expected, size)
+                if data is not None:
+                    return data
+                if self._cancel_read or not self.is_open or link.session != session:
+                    self._end_cancel(reading=True)
+                    return link.take(size)
+                if clock.closed:
+                    raise PortError(f"{self.portstr}: the simulated world was closed "
+                                    "(world.close()); open a new port")
+                if deadline is not None and clock.now_us >= deadline:
+                    return link.take(size)
+                wake = link.line_due_us(expected, size)
+                if wake is None:
+                    if clock.virtual and deadline is None and clock.next_event_us() is None:
+                        return link.take(size)  # nothing is scheduled: nothing can arrive
+                    wake = deadline
+                elif deadline is not None and deadline < wake:
+                    wake = deadline
+                seen = link.printed
+                clock.run_until(wake, stop)
+        finally:
+            link.host_readers -= 1
+            if clock._pausing:  # the end of `with clock.hold():`
+                clock._cond.notify_all()
+            lock.release()
 
     def cancel_read(self) -> None:
         """Make a blocked read return early (with what it has)."""
@@ -355,8 +374,8 @@ class Serial(SerialBase):
             with link.clock.hold():
                 push()
             return sent
-        outcome, _ = self._wait(lambda: push() or None, lambda: link.room_due_us(
-            min(len(data) - sent, self.WAKEUP_BYTES)), self._write_timeout, reading=False)
+        outcome = self._wait_to_write(push, lambda: link.room_due_us(
+            min(len(data) - sent, self.WAKEUP_BYTES)), self._write_timeout)
         if outcome == "timeout":
             raise SerialTimeoutException(
                 f"Write timeout: only {sent} of {len(data)} bytes went out within "
@@ -369,8 +388,7 @@ class Serial(SerialBase):
         if not self.is_open and self._closing:
             return  # io.RawIOBase.close() flushes once more: nothing to do
         link = self._link()
-        self._wait(lambda: link.out_waiting() == 0 or None, link.drained_due_us, None,
-                   reading=False)
+        self._wait_to_write(lambda: link.out_waiting() == 0, link.drained_due_us, None)
 
     @property
     def out_waiting(self) -> int:

@@ -31,6 +31,7 @@ __all__ = ["Room", "RoomSettings"]
 
 _HOUR_US = 3_600_000_000
 _STEP_S = 300.0  # longest integration step; outside temperature barely moves in 5 minutes
+_STEP_US = int(_STEP_S * 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ class Room:
         """Outside temperature in °C: a sine over the day, coldest at 03:00."""
         if self._outside is not None:
             return self._outside
-        hour = self.hour_of_day(t_us)
+        t = self.clock.now_us if t_us is None else t_us
+        hour = ((self._day_offset_s + t / 1_000_000) % 86_400) / 3600  # hour_of_day(t)
         s = self.settings
         return s.outside_mean + s.outside_swing * math.sin(2 * math.pi * (hour - 9) / 24)
 
@@ -107,7 +109,8 @@ class Room:
         """Relative humidity in %: falls about 6 % (relative) per °C of warming."""
         temp = self.temperature(t_us)
         rh = self.settings.base_humidity * math.exp(-0.06 * (temp - 20.0))
-        return min(95.0, max(10.0, rh))
+        rh = rh if rh > 10.0 else 10.0  # min(95.0, max(10.0, rh)), spelt out
+        return rh if rh < 95.0 else 95.0
 
     def light(self, t_us: int | None = None) -> float:
         """Illuminance in lux: daylight through the window plus the lamp."""
@@ -115,8 +118,10 @@ class Room:
         lamp = s.lamp_lux if self._lamps else 0.0
         if self._daylight is not None:
             return self._daylight + lamp
-        hour = self.hour_of_day(t_us)
-        daylight = s.window_lux * max(0.0, math.sin(math.pi * (hour - 6) / 12))
+        t = self.clock.now_us if t_us is None else t_us
+        hour = ((self._day_offset_s + t / 1_000_000) % 86_400) / 3600  # hour_of_day(t)
+        sun = math.sin(math.pi * (hour - 6) / 12)
+        daylight = s.window_lux * (sun if sun > 0.0 else 0.0)  # max(0.0, sun)
         return 2.0 + daylight + lamp
 
     # -- knobs turned by hand (scenarios, the board view) --------------------------------
@@ -171,7 +176,7 @@ class Room:
         temp = self._temperature
         t = self._t_us
         while t < t_us:
-            step = min(t_us - t, int(_STEP_S * 1_000_000))
+            step = t_us - t if t_us - t < _STEP_US else _STEP_US
             target = self.outside_temperature(t + step // 2) + gain
             temp += (target - temp) * -math.expm1(-step / 1_000_000 / s.time_constant)
             t += step
@@ -183,7 +188,8 @@ class Room:
     def motion(self, t_us: int | None = None) -> bool:
         """True while someone is moving in the room."""
         t = self.clock.now_us if t_us is None else t_us
-        self._generate_motion(t // _HOUR_US + 2)
+        if t // _HOUR_US + 2 > self._motion_hours:  # the schedule reaches an hour ahead
+            self._generate_motion(t // _HOUR_US + 2)
         i = bisect_right(self._starts, t) - 1
         return i >= 0 and self._ends[i] > t
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import importlib.util
 import operator
-import threading
 from collections import deque
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from .clock import earliest
 from .errors import ConfigError, DeviceUnpluggedError, PortBusyError, SketchError
 from .parts import Part
 from .wiring import UNO_WIRING, normalise_wiring, parse_uno_pin
@@ -39,7 +40,8 @@ from .wiring import UNO_WIRING, normalise_wiring, parse_uno_pin
 if TYPE_CHECKING:
     from .world import World
 
-__all__ = ["Uno", "SerialLink", "SKETCHES", "sketch_path", "describe_sketches"]
+__all__ = ["Uno", "SerialLink", "SKETCHES", "sketch_path", "describe_sketches",
+           "current_board", "running_board"]
 
 SKETCH_DIR = Path(__file__).with_name("sketches")
 #: The built-in sketches (name -> file); ``python -m simulators list`` shows them.
@@ -50,13 +52,31 @@ PWM_PINS = frozenset({3, 5, 6, 9, 10, 11})
 PWM_HZ = {5: 980.0, 6: 980.0}  # the others run at 490 Hz
 
 
-class _Running(threading.local):
-    """Per thread: the board whose sketch this thread is running (None: no sketch)."""
-
-    board: Uno | None = None  # a class default, so reading it never needs getattr()
+_NOT_IN_A_SKETCH = "Arduino functions only work inside a sketch running on a board"
 
 
-_local = _Running()
+class _NoBoard:
+    """Stands in for the running board while no sketch runs: using it raises SketchError."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        raise SketchError(_NOT_IN_A_SKETCH)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise SketchError(_NOT_IN_A_SKETCH)
+
+
+_NO_BOARD = _NoBoard()
+
+#: The board whose sketch is running. A context variable, so each thread sees its own, like
+#: a thread-local (reading one costs a third of what a ``threading.local`` attribute does).
+_running: ContextVar[Uno | _NoBoard] = ContextVar("simulators.uno.running", default=_NO_BOARD)
+
+#: ``running_board()``: the board whose sketch is running, for the Arduino functions. It is
+#: :func:`current_board` without a Python call (they run many times a simulated second);
+#: outside a sketch it returns a stand-in that raises :class:`SketchError` when used.
+running_board = _running.get
 
 
 class _BoardReset(BaseException):
@@ -69,9 +89,9 @@ _call_loop = operator.methodcaller("loop")
 
 def current_board() -> Uno:
     """The board whose sketch is running in this thread."""
-    board = _local.board
-    if board is None:
-        raise SketchError("Arduino functions only work inside a sketch running on a board")
+    board = _running.get()
+    if board is _NO_BOARD:
+        raise SketchError(_NOT_IN_A_SKETCH)
     return board
 
 
@@ -145,16 +165,31 @@ class Wire:
 
     def push(self, payload: bytes, now_us: int, baud: int) -> None:
         """Send ``payload`` at ``baud`` after what is still on its way."""
-        last = self.bursts[-1] if self.bursts else None
-        end = last.due_us(len(last.data) - 1) if last is not None else now_us
-        if last is not None and last.baud == baud and end >= now_us:
-            last.data += payload  # the line is busy: these bytes follow back to back
-        else:
-            self.bursts.append(_Burst(max(now_us, end), baud, payload))
+        bursts = self.bursts
+        start = now_us
+        if bursts:
+            last = bursts[-1]
+            end = last.due_us(len(last.data) - 1)
+            if last.baud == baud and end >= now_us:
+                last.data += payload  # the line is busy: these bytes follow back to back
+                self.size += len(payload)
+                return
+            if end > now_us:
+                start = end  # the line is busy at another baud rate: after the last byte
+        bursts.append(_Burst(start, baud, payload))
         self.size += len(payload)
 
     def arrived(self, now_us: int) -> int:
         """How many of the queued bytes have reached the other end by ``now_us``."""
+        bursts = self.bursts
+        if len(bursts) == 1:  # the usual case: _Burst.arrived(), written out
+            burst = bursts[0]
+            count = ((now_us - burst.start_us) * burst.baud // (BITS_PER_BYTE * 1_000_000)
+                     - burst.first)
+            if count <= 0:
+                return 0
+            size = len(burst.data)
+            return count if count < size else size
         return self.size - self.pending(now_us)
 
     def pending(self, now_us: int) -> int:
@@ -170,12 +205,12 @@ class Wire:
             waiting += left
         return waiting
 
-    def take(self, count: int) -> bytes:
+    def take(self, count: int) -> bytes | bytearray:
         """Remove and return the first ``count`` bytes (they have arrived)."""
         bursts = self.bursts
         if bursts and count == len(bursts[0].data):  # the usual case: one whole burst
             self.size -= count
-            return bytes(bursts.popleft().data)
+            return bursts.popleft().data  # nobody else holds it now: no copy
         chunks = []
         while count > 0:
             burst = self.bursts[0]
@@ -192,8 +227,11 @@ class Wire:
     def due_us(self, index: int) -> int:
         """When queued byte ``index`` (0: the oldest) has arrived."""
         bursts = self.bursts
-        if bursts and index < len(bursts[0].data):  # the usual case: one burst on the wire
-            return bursts[0].due_us(index)
+        if bursts:
+            burst = bursts[0]
+            if index < len(burst.data):  # the usual case: _Burst.due_us(), written out
+                bits = (burst.first + index + 1) * BITS_PER_BYTE * 1_000_000
+                return burst.start_us - (-bits // burst.baud)  # ceiling division
         from_end = self.size - index  # 1: the newest byte
         if from_end <= 0:
             raise IndexError("no such byte on the wire")
@@ -508,10 +546,32 @@ class SerialLink:
             return None
         return self.to_host.due_us(index + len(expected) - 1 - len(tail))
 
-    def take(self, size: int) -> bytes:
-        """Remove and return up to ``size`` bytes the host has not read yet."""
+    def take_line(self, expected: bytes | None, size: int | None) -> bytes | None:
+        """The host's ``read_until()``: the bytes up to and including ``expected`` (at most
+        ``size`` of them), taken out, if they have arrived; else None. ``expected=None``:
+        ``size`` bytes (``read()``)."""
+        buffer = self.settle_host() if self.to_host.size else self.host_buffer
+        if expected is not None:
+            index = buffer.find(expected)
+            if index >= 0:
+                end = index + len(expected)
+                return self.take(end if size is None or end < size else size)
+        if size is not None and len(buffer) >= size:
+            return self.take(size)
+        return None
+
+    def line_due_us(self, expected: bytes | None, size: int | None) -> int | None:
+        """When :meth:`take_line` will succeed, if the bytes it needs are on their way."""
+        if expected is None:
+            return self.host_due_us(size)  # type: ignore[arg-type]
+        if size is None:  # the usual readline(): only the line ending counts
+            return self.host_due_until(expected) if self.to_host.size else None
+        return earliest(self.host_due_until(expected), self.host_due_us(size))
+
+    def take(self, size: int | None) -> bytes:
+        """Remove and return up to ``size`` bytes the host has not read yet (None: all)."""
         buffer = self.host_buffer
-        if size >= len(buffer):  # the usual case: the whole buffer (one copy, not two)
+        if size is None or size >= len(buffer):  # the usual case: all (one copy, not two)
             data = bytes(buffer)
             buffer.clear()
             return data
@@ -653,8 +713,7 @@ class Uno:
             return
         clock = self.clock
         started = clock.now_us
-        previous = _local.board
-        _local.board = self
+        running = _running.set(self)
         try:
             step(self.sketch)
         except _BoardReset:
@@ -664,21 +723,19 @@ class Uno:
             self._loop_event = None
             raise SketchError(f"{self.name}: the sketch raised {exc!r}; board halted") from exc
         finally:
-            _local.board = previous
+            _running.reset(running)
         if generation == self.generation and not clock.closed:
-            now = clock.now_us
-            nxt = started + gap_us
-            self._loop_event = clock.call_at(nxt if nxt > now else now, self._run, generation,
-                                             _call_loop, self.MIN_LOOP_US)
+            # clock.call_at(), less the lock: an event runs with the clock's lock held
+            self._loop_event = clock._schedule(started + gap_us, self._run,
+                                               (generation, _call_loop, self.MIN_LOOP_US))
 
     def _boot(self, generation: int) -> None:
         self.started_us = self.clock.now_us
-        previous = _local.board
-        _local.board = self  # sketch modules may use the board at import time
+        running = _running.set(self)  # sketch modules may use the board at import time
         try:
             self.sketch = self._load_sketch()
         finally:
-            _local.board = previous
+            _running.reset(running)
         setup = getattr(self.sketch, "setup", None)
         self._run(generation, lambda s: setup() if setup else None, 0)
 
@@ -731,14 +788,15 @@ class Uno:
         if self.modes[pin] == OUTPUT:
             return self.latch[pin]
         part = self.pin_parts.get(pin)
-        level = part.level() if part is not None else None
-        if part is not None and part.role == "analog":
-            level = 1 if part.analog() >= 512 else 0
-        if level is None:
-            if self.modes[pin] == INPUT_PULLUP or (part is not None and part.role == "sensor"):
-                return 1
-            return self._rng.getrandbits(1)  # a floating pin reads whatever it picks up
-        return level
+        if part is not None:
+            level = part.level()
+            if part.role == "analog":
+                level = 1 if part.analog() >= 512 else 0
+            if level is not None:
+                return level
+        if self.modes[pin] == INPUT_PULLUP or (part is not None and part.role == "sensor"):
+            return 1
+        return self._rng.getrandbits(1)  # a floating pin reads whatever it picks up
 
     def read_analog(self, pin: int) -> int:
         """``analogRead``: 0 to 1023."""

@@ -102,8 +102,17 @@ TEACHING_ORDER = (
     "stats",
     "commands",
     "hostile",
+    "rate_limit",
 )
 """Within a stage, the order of the test modules (``test_<name>.py``, ``test_hidden_<name>.py``)."""
+TEST_RATE_LIMIT = "5/minute"
+"""The HUB_RATE_LIMIT of the in-process hub that the rate-limit tests talk to.
+
+Every other test runs against a hub without a limit. Over HTTP, the suite cannot restart the
+hub: the rate-limit tests use the limit it was started with (``--rate-limit``, else
+``$HUB_RATE_LIMIT``) and are skipped without one; the other tests then run under that limit
+too, so give a hub under test at least ``60/minute``."""
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 DEVICES_STAGE = 1
 """The stage whose lesson teaches registering a device: the device fixtures need it."""
 # Each test of this run, for the guide: nodeid -> its record (points, hint, stage, outcome).
@@ -136,6 +145,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="at the end, show stage K in full (all: every stage) instead of the stage "
         "you are on; write --stage=K",
+    )
+    group.addoption(
+        "--rate-limit",
+        default=None,
+        help="the HUB_RATE_LIMIT the hub under test was started with, over HTTP "
+        "(default: $HUB_RATE_LIMIT); the rate-limit tests need one. In-process hubs get "
+        f"{TEST_RATE_LIMIT!r} for those tests only.",
     )
     parser.addini("hub_backend", "the default --backend of this starter", default="")
 
@@ -473,6 +489,126 @@ def client(hub_backend: str, hub_app: Any) -> Iterator[httpx.Client]:
         with httpx.Client(transport=transport, base_url=hub_backend.rstrip("/"),
                           timeout=timeout) as http:
             yield http
+
+
+@dataclass(frozen=True)
+class LimitedHub:
+    """A hub that enforces HUB_RATE_LIMIT: a client to it, and its limit."""
+
+    client: httpx.Client
+    limit: int  # requests per window, for each device key
+    period: int  # seconds in a window
+
+
+def parse_rate_limit(text: str) -> tuple[int, int] | None:
+    """``"5/minute"`` as (5, 60); None for no limit ("" or "0"); UsageError when unreadable."""
+    text = text.strip()
+    if text in ("", "0"):
+        return None
+    match = re.fullmatch(r"(\d+)/(second|minute|hour|day)", text)
+    if match is None or int(match[1]) < 1:
+        raise pytest.UsageError(f"rate limit {text!r}: write it like 5/minute")
+    return int(match[1]), RATE_PERIODS[match[2]]
+
+
+@pytest.fixture(scope="session")
+def _limited_flask_client(
+    hub_app: Any, admin_token: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[httpx.Client]:
+    """A second in-process Flask hub, with its own database and HUB_RATE_LIMIT=TEST_RATE_LIMIT."""
+    import hub  # importable: hub_app put the Flask starter on sys.path
+
+    workdir = tmp_path_factory.mktemp("limited-hub")
+    app = hub.create_app({
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{workdir / 'hub.sqlite3'}",
+        "HUB_ADMIN_TOKEN": admin_token,
+        "HUB_RATE_LIMIT": TEST_RATE_LIMIT,
+    })
+    transport = BoundedTransport(httpx.WSGITransport(app=app), max_response_bytes())
+    with httpx.Client(transport=transport, base_url=WSGI_BASE_URL) as http:
+        yield http
+
+
+@pytest.fixture
+def limited_hub(
+    hub_backend: str, client: httpx.Client, pytestconfig: pytest.Config,
+    request: pytest.FixtureRequest,
+) -> Iterator[LimitedHub]:
+    """A hub with a rate limit: in-process, one started with TEST_RATE_LIMIT; over HTTP, the
+    hub under test with the limit --rate-limit names (skipped without one)."""
+    if hub_backend == "flask":
+        limit, period = parse_rate_limit(TEST_RATE_LIMIT)
+        yield LimitedHub(request.getfixturevalue("_limited_flask_client"), limit, period)
+    elif hub_backend == "django":
+        from django.test import override_settings
+
+        limit, period = parse_rate_limit(TEST_RATE_LIMIT)
+        with override_settings(HUB_RATE_LIMIT=TEST_RATE_LIMIT):
+            yield LimitedHub(client, limit, period)
+    else:
+        given = pytestconfig.getoption("rate_limit") or os.environ.get("HUB_RATE_LIMIT", "")
+        rate = parse_rate_limit(given)
+        if rate is None:
+            pytest.skip(
+                "start the hub with HUB_RATE_LIMIT=60/minute and pass --rate-limit 60/minute "
+                "(or set HUB_RATE_LIMIT for the tests too): the suite cannot see the hub's limit"
+            )
+        yield LimitedHub(client, *rate)
+
+
+@pytest.fixture
+def limited_device(
+    limited_hub: LimitedHub, admin_headers: dict[str, str], hub_app: Any,
+    request: pytest.FixtureRequest,
+) -> Iterator[Callable[[], Device]]:
+    """A factory of fresh devices on the limited hub (deleted after the test over HTTP)."""
+    made: list[Device] = []
+
+    def make() -> Device:
+        try:
+            made.append(create_device(limited_hub.client, admin_headers))
+        except AssertionError as error:
+            prerequisite_failed(request.node, error, DEVICES_STAGE, "registering a device")
+        return made[-1]
+
+    yield make
+    if hub_app is None:
+        for each in made:
+            limited_hub.client.delete(each.url, headers=admin_headers)
+
+
+def post_reading(
+    hub: LimitedHub, device: Device, value: float, sensor: str = "temperature"
+) -> httpx.Response:
+    """Post one reading with the device's key; return the response."""
+    body = {"sensor": sensor, "value": value, "unit": "C"}
+    return hub.client.post(f"{device.url}/readings", json=body, headers=device.headers)
+
+
+def use_up(hub: LimitedHub, device: Device) -> None:
+    """Make exactly as many requests as the limit allows; each must succeed."""
+    for n in range(hub.limit):
+        response = post_reading(hub, device, 20 + n / 10)
+        if response.status_code == 429:
+            raise AssertionError(
+                f"request {n + 1} of {hub.limit} was refused already: the limit is "
+                f"{hub.limit} requests per {hub.period} s, so these must all pass\n"
+                f"{response.status_code} {response.text[:300]}"
+            )
+        expect(response, 201)
+
+
+def retry_after_of(response: httpx.Response, period: int) -> int:
+    """The Retry-After header of a 429: whole seconds, from 1 to the window's length."""
+    value = response.headers.get("Retry-After")
+    assert value is not None, "a 429 must say when to try again in the header Retry-After"
+    assert value.isdigit(), f"Retry-After must be whole seconds, like '42', not {value!r}"
+    assert 1 <= int(value) <= period, (
+        f"Retry-After is {value}, but the window is {period} s: wait at least 1 s and at "
+        f"most {period} s"
+    )
+    return int(value)
 
 
 # --------------------------------------------------------------------------------------------

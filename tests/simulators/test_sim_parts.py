@@ -118,8 +118,9 @@ def test_pir_follows_the_rooms_motion(world):
     world.room.trigger_motion(5)
     assert pir.level() == 1
     world.clock.advance(3600)
-    assert edges[0][1] == 0  # the triggered walk-by ended
-    assert len(edges) > 2  # and people walked by on their own
+    assert edges[0] == (0.0, 1)  # the triggered walk-by raised the output at once
+    assert edges[1][1] == 0 and edges[1][0] >= 5.0  # and lowered it when it ended
+    assert len(edges) > 3  # and people walked by on their own
 
 
 def test_led_pwm_and_history(world):

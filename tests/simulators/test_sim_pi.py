@@ -153,6 +153,25 @@ def test_motion_sensor(pi, world):
     assert seen.wait(5)
 
 
+def test_motion_triggered_by_hand_reaches_edge_listeners(pi, world):
+    """room.trigger_motion() raises the PIR's output now: a device that listens for edges
+    (DigitalInputDevice, when_activated) hears it rise, then fall when the walk-by ends."""
+    from gpiozero import DigitalInputDevice
+
+    pir = DigitalInputDevice(4)
+    edges = []
+    pir.when_activated = lambda: edges.append(("up", round(world.clock.now(), 1)))
+    pir.when_deactivated = lambda: edges.append(("down", round(world.clock.now(), 1)))
+    world.clock.advance(1)
+    start = world.clock.now()
+    world.room.trigger_motion(20)
+    world.clock.advance(30)
+    ups = [t for kind, t in edges if kind == "up" and t >= start - 0.01]
+    downs = [t for kind, t in edges if kind == "down" and t >= start - 0.01]
+    assert ups and abs(ups[0] - start) < 0.1, f"no rising edge at {start:.1f}: {edges}"
+    assert downs and downs[-1] >= start + 19.9, f"no falling edge after 20 s: {edges}"
+
+
 def test_relay_output_device_warms_the_room(pi, world):
     heater = OutputDevice(27)
     start = world.room.temperature()

@@ -35,11 +35,15 @@ def to_readings(line, now):
 
 # --8<-- [start:retry]
 def post_with_retry(client, path, body, headers, *, tries=5, sleep=time.sleep):
-    """POST body; if the hub is out of reach, wait, try again, wait twice as long..."""
+    """POST body; if the hub is out of reach, wait, try again, wait twice as long...
+
+    A 429 (too many requests) says in its Retry-After header how many seconds to wait:
+    wait that long, then try again.
+    """
     wait = 0.5
     for attempt in range(1, tries + 1):
         try:
-            return client.post(path, json=body, headers=headers)
+            response = client.post(path, json=body, headers=headers)
         except httpx.TransportError as error:  # refused, timed out, cut off
             if attempt == tries:
                 raise  # give up: the caller keeps the reading for later
@@ -47,6 +51,14 @@ def post_with_retry(client, path, body, headers, *, tries=5, sleep=time.sleep):
             print(f"    attempt {attempt}: {name}, waiting {wait} s")
             sleep(wait)
             wait = wait * 2
+            continue
+        if response.status_code == 429 and attempt < tries:  # the hub says: slow down
+            told = response.headers.get("Retry-After", "")
+            seconds = int(told) if told.isdigit() else wait
+            print(f"    attempt {attempt}: 429, the hub says wait {seconds} s")
+            sleep(seconds)
+            continue
+        return response
 # --8<-- [end:retry]
 
 

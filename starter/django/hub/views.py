@@ -30,6 +30,7 @@ from .authentication import AdminTokenAuthentication, DeviceKeyAuthentication, I
 from .exceptions import Conflict
 from .models import Command, Device, Reading, hash_key, new_api_key
 from .pagination import after, next_page_url
+from .throttling import DeviceRateThrottle
 
 
 # --8<-- [start:hub-view]
@@ -81,6 +82,22 @@ class HubView(APIView):
             raise exceptions.ParseError("The body is empty; send a JSON object.")
         return request.data
         # --8<-- [end:read-json]
+
+    # --8<-- [start:get-throttles]
+    def get_throttles(self) -> list:
+        """The throttles DRF asks before the view runs: none, except for a device's requests.
+
+        A request with a device's key (a method in `device_methods`) counts against
+        HUB_RATE_LIMIT with `DeviceRateThrottle` (hub.throttling); past the limit DRF answers
+        429 with a Retry-After header.
+        """
+        # --8<-- [end:get-throttles]
+        throttles = []
+        ### BEGIN SOLUTION (stage 5, addition) count device requests against HUB_RATE_LIMIT (429)
+        if self._method() in self.device_methods:
+            throttles.append(DeviceRateThrottle())
+        ### END SOLUTION
+        return throttles
 
 
 # --8<-- [start:window]

@@ -12,6 +12,7 @@ factory, and every concern has its own module::
     hub/models.py     Device, Reading, Command (and their indexes); get_device_or_404()
     hub/errors.py     the error envelope {"error": {"code", "message", "details"}}
     hub/auth.py       the admin token and the device keys
+    hub/limits.py     HUB_RATE_LIMIT: at most so many requests per device key
     hub/schemas.py    reading a JSON body; pydantic models for bodies and query strings
     hub/health.py     /api/v1/health                        (blueprint)
     hub/devices.py    /api/v1/devices                       (blueprint)
@@ -38,7 +39,9 @@ __all__ = ["create_app", "ConfigError", "DEV_ADMIN_TOKEN"]
 DEV_ADMIN_TOKEN = "dev-admin-token"
 """The admin token when HUB_ADMIN_TOKEN is not set: fine on a laptop, never in production."""
 
-ENV_KEYS = ("HUB_ADMIN_TOKEN", "DATABASE_URL", "HUB_MAX_BODY_BYTES", "HUB_ENV")
+ENV_KEYS = (
+    "HUB_ADMIN_TOKEN", "DATABASE_URL", "HUB_MAX_BODY_BYTES", "HUB_ENV", "HUB_RATE_LIMIT",
+)
 """Configuration keys that may come from the environment."""
 
 
@@ -61,18 +64,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         DATABASE_URL="sqlite:///" + os.path.join(app.instance_path, "hub.sqlite3"),
         HUB_MAX_BODY_BYTES=1024 * 1024,
         HUB_ENV="development",
+        HUB_RATE_LIMIT="",  # e.g. "120/minute" per device key; empty or "0": no limit
     )
     app.config.from_mapping({key: os.environ[key] for key in ENV_KEYS if key in os.environ})
     if config is not None:
         app.config.from_mapping(config)
     finish_config(app)
 
-    from . import cli, commands, dashboard, db, devices, errors, health, readings, schemas
+    from . import cli, commands, dashboard, db, devices, errors, health, limits, readings, schemas
 
     db.init_app(app)
     errors.init_app(app)
     schemas.init_app(app)
     cli.init_app(app)
+    limits.init_app(app)
     for module in (health, devices, readings, commands):
         app.register_blueprint(module.bp)
     dashboard.init_app(app)  # the pages of /dashboard/, beside the API
@@ -90,6 +95,12 @@ def finish_config(app: Flask) -> None:
     if max_body < 1:
         raise ConfigError("HUB_MAX_BODY_BYTES must be at least 1.")
     config["HUB_MAX_BODY_BYTES"] = max_body
+    from .limits import parse_rate
+
+    try:
+        parse_rate(str(config["HUB_RATE_LIMIT"] or ""))
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     if config["HUB_ENV"] == "production" and config["HUB_ADMIN_TOKEN"] in ("", DEV_ADMIN_TOKEN):
         raise ConfigError(
             "HUB_ENV=production needs a secret HUB_ADMIN_TOKEN; refusing to start with the "

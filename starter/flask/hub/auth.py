@@ -6,7 +6,9 @@ Two decorators guard the views, in the spirit of the Flask tutorial's ``login_re
   (:func:`check_admin_token`, stage 1).
 - ``@device_key_required``: the URL names a device, and the request must carry that
   device's key in ``X-API-Key`` (:func:`authenticate_device`, stage 2). The view receives
-  ``device`` (the :class:`~hub.models.Device`) instead of ``device_id``.
+  ``device`` (the :class:`~hub.models.Device`) instead of ``device_id``. A device over
+  ``HUB_RATE_LIMIT`` gets 429 (:func:`check_rate_limit`, stage 5; the counting is in
+  ``hub/limits.py``).
 
 A device's key is shown once, when the device is created. The hub keeps only its SHA-256
 hash (:func:`hash_key`): a stolen database does not give anyone the keys. (A plain, fast
@@ -97,6 +99,33 @@ def authenticate_device(device_id: str) -> Device:
     ### END SOLUTION
 
 
+# --8<-- [start:check_rate_limit]
+def check_rate_limit(device_id: str) -> None:
+    """Count this request of the device; over ``HUB_RATE_LIMIT``, raise 429 ``rate_limited``.
+
+    The app's :class:`RateLimiter` is ``current_app.extensions["hub_rate_limiter"]`` (None
+    when the limit is off). Its ``hit(device_id)`` answers the seconds to wait, 0 for "go
+    on". The 429 carries the header ``Retry-After`` with those seconds, so a well-behaved
+    client knows how long to wait before it tries again.
+    """
+    # --8<-- [end:check_rate_limit]
+    limiter = current_app.extensions.get("hub_rate_limiter")
+    if limiter is None:
+        return
+    ### BEGIN SOLUTION (stage 5, addition) refuse a device over HUB_RATE_LIMIT with 429
+    wait = limiter.hit(device_id)
+    if wait:
+        raise APIError(
+            429,
+            "rate_limited",
+            f"Device {device_id!r} sent more than {limiter.limit} requests in "
+            f"{limiter.period} seconds; try again in {wait} seconds.",
+            details={"retry_after": wait},
+            headers={"Retry-After": str(wait)},
+        )
+    ### END SOLUTION
+
+
 # --8<-- [start:admin_required]
 def admin_required(view: View) -> View:
     """Guard a view: only the admin may call it (checked before anything else)."""
@@ -112,14 +141,16 @@ def admin_required(view: View) -> View:
 
 # --8<-- [start:device_key_required]
 def device_key_required(view: View) -> View:
-    """Guard a view of one device: 404 unknown device, then 401/403 for the key.
+    """Guard a view of one device: 404 unknown device, then 401/403 for the key, then 429.
 
     The view is called with ``device=<Device>`` in place of ``device_id``.
     """
 
     @functools.wraps(view)
     def wrapped(device_id: str, **kwargs: Any) -> Any:
-        return view(device=authenticate_device(device_id), **kwargs)
+        device = authenticate_device(device_id)
+        check_rate_limit(device.id)  # 429 when the device is over HUB_RATE_LIMIT (stage 5)
+        return view(device=device, **kwargs)
 
     return wrapped  # type: ignore[return-value]
 # --8<-- [end:device_key_required]

@@ -14,6 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from werkzeug.serving import run_simple
 
 from .db import init_db
@@ -30,7 +31,7 @@ def init_db_command(drop: bool) -> None:
     if drop:
         click.confirm("Delete every device, reading and command?", abort=True)
     init_db(current_app._get_current_object(), drop=drop)  # type: ignore[attr-defined]
-    click.echo(f"Initialised the database at {current_app.config['DATABASE_URL']}.")
+    click.echo(f"Initialised the database at {shown_url(current_app.config['DATABASE_URL'])}.")
 
 
 @click.command("create-device")
@@ -61,10 +62,15 @@ def serve_dev_command(host: str, port: int) -> None:
     """Run the development server, printing the URL and the admin token to use."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Hub (Flask) on http://{host}:{port}/api/v1/health")
-    click.echo(f"Database:   {app.config['DATABASE_URL']}")
+    click.echo(f"Database:   {shown_url(app.config['DATABASE_URL'])}")
     click.echo(f"Admin token: {app.config['HUB_ADMIN_TOKEN']}")
     click.echo("  e.g. curl -H 'Authorization: Bearer <token>' ... ; Ctrl+C stops the hub.")
     run_simple(host, port, app, threaded=True)  # what `flask run` does, without the reloader
+
+
+def shown_url(url: str) -> str:
+    """The database URL as a terminal or a log may show it: the password as ***."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def init_app(app: Flask) -> None:

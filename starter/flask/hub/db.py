@@ -14,10 +14,10 @@ from typing import Any
 
 from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, event
+from sqlalchemy import BigInteger, DateTime, Integer, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -25,7 +25,15 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
 class Base(DeclarativeBase):
-    """The declarative base every model inherits from (SQLAlchemy 2.0 style)."""
+    """The declarative base every model inherits from (SQLAlchemy 2.0 style).
+
+    A ``Mapped[int]`` column (the ids) is 64-bit on every database, like Django's
+    BigAutoField: PostgreSQL's INTEGER stops at 2**31 - 1, and a client may send a larger id
+    (a command to acknowledge), which must be a 404, not a 500. SQLite keeps its INTEGER,
+    which is 64-bit already (and makes an ``INTEGER PRIMARY KEY`` count up by itself).
+    """
+
+    registry = registry(type_annotation_map={int: BigInteger().with_variant(Integer(), "sqlite")})
 
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})

@@ -4,6 +4,7 @@ Environment variables:
     HUB_ADMIN_TOKEN      the admin token (`Authorization: Bearer ...`); dev: "dev-admin-token"
     DATABASE_URL         any URL dj-database-url understands; default sqlite:///<starter>/db.sqlite3
     HUB_MAX_BODY_BYTES   the largest request body accepted, in bytes; default 1048576 (1 MiB)
+    HUB_RATE_LIMIT       requests per device key, like "120/minute"; unset or "0": no limit
     DJANGO_SECRET_KEY    Django's secret key (required in production)
     DJANGO_ALLOWED_HOSTS comma-separated host names (required in production)
 """
@@ -11,6 +12,7 @@ Environment variables:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -73,6 +75,13 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 HUB_ADMIN_TOKEN = os.environ.get("HUB_ADMIN_TOKEN") or DEV_ADMIN_TOKEN
 HUB_MAX_BODY_BYTES = env_int("HUB_MAX_BODY_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HUB_MAX_BODY_BYTES
+HUB_RATE_LIMIT = os.environ.get("HUB_RATE_LIMIT", "").strip()  # hub.throttling
+if HUB_RATE_LIMIT not in ("", "0") and not re.fullmatch(
+    r"[1-9][0-9]*/(second|minute|hour|day)", HUB_RATE_LIMIT
+):
+    raise ImproperlyConfigured(
+        f"HUB_RATE_LIMIT={HUB_RATE_LIMIT!r}: write it like '120/minute' (or '0' for off)"
+    )
 
 INSTALLED_APPS = [
     "hub",  # first, so that its `serve` command and templates win
