@@ -26,15 +26,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from browsertesting import SCREENSHOTS, chromium_page, needs_chromium
-from gatewaytesting import Gateway, wait_for_page
+from gatewaytesting import drive_the_dashboard
 from hubtesting import REPO, run_pytest
 
 STARTER = REPO / "starter" / "django"
@@ -305,60 +303,4 @@ def test_the_dashboard_shows_live_values_and_a_button_reaches_the_board(
     url = serve_hub([sys.executable, "manage.py", "serve", "127.0.0.1:{port}", "--noreload"],
                     cwd=STARTER, env={"HUB_ADMIN_TOKEN": TOKEN,
                                       "DJANGO_SETTINGS_MODULE": "config.settings.dev"})
-    created = httpx.post(f"{url}/api/v1/devices", headers=ADMIN, timeout=10,
-                         json={"id": "living-room", "name": "Living room", "kind": "arduino-uno"})
-    assert created.status_code == 201, created.text
-    page.set_default_timeout(20_000)
-
-    with page.steps("logged-out"):
-        page.goto(f"{url}/dashboard/")
-        assert page.url == f"{url}/dashboard/login", "a logged-out browser goes to the log-in"
-        page.steps.shot("login")
-
-    with page.steps("login"):
-        page.fill("input[name=token]", "not-the-token")
-        page.click("button:has-text('Log in')")
-        page.wait_for_selector("text=That is not the admin token.")
-        page.fill("input[name=token]", TOKEN)
-        page.click("button:has-text('Log in')")
-        page.wait_for_url(f"{url}/dashboard/")
-        page.wait_for_selector("text=Living room")
-        assert page.locator("text=no readings yet").count() == 1
-
-    with Gateway(url, "living-room", created.json()["api_key"]) as gateway:
-        with page.steps("values-appear"):
-            wait_for_page(page, lambda: "temperature" in page.inner_text("table"), gateway)
-            page.steps.shot("index")
-            page.click("text=Living room")
-            page.wait_for_url(f"{url}/dashboard/devices/living-room")
-            wait_for_page(page, lambda: page.locator("#chart polyline").count() == 1
-                          and len(page.get_attribute("#chart polyline", "points").split()) >= 3,
-                          gateway)
-            latest = page.inner_text("#latest")
-            for sensor in ("temperature", "humidity", "light"):
-                assert sensor in latest, f"{sensor} is missing from the latest values: {latest}"
-            value = float(page.inner_text("#latest li[data-sensor=temperature] .value"))
-            assert 5 < value < 40, f"a room temperature, not {value}"
-            page.steps.shot("device")
-
-        with page.steps("press-heater-on"):
-            assert not gateway.board.parts["heater"].is_on
-            page.click("button:has-text('Heater on')")
-            page.wait_for_selector("text=Queued command 1: heater on.")
-            deadline = time.monotonic() + 20
-            while not gateway.board.parts["heater"].is_on and time.monotonic() < deadline:
-                assert not gateway.errors, gateway.errors
-                time.sleep(0.1)
-            assert gateway.board.parts["heater"].is_on, "the heater relay did not switch on"
-            assert gateway.board.world.room.heater_on, "the room's heater is not on"
-            wait_for_page(page, lambda: "done: OK HEATER ON" in page.inner_text("#commands"),
-                          gateway)
-            page.steps.shot("heater-on")
-
-        with page.steps("logout"):
-            page.click("button:has-text('Log out')")
-            page.wait_for_selector("text=You are logged out.")
-            page.goto(f"{url}/dashboard/devices/living-room")
-            assert page.url == f"{url}/dashboard/login"
-    assert not gateway.errors, gateway.errors
-    print("\n" + "\n".join(page.steps.times))
+    drive_the_dashboard(page, url, TOKEN)
