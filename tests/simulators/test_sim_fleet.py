@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -169,3 +170,26 @@ def test_fleet_command_ends_cleanly_without_a_traceback(fake_hub, tmp_path):
     assert "lost 0" in done.stdout and "queued 0" in done.stdout
     counts = [len(hub_readings(fake_hub, d)) for d in ("sim-000", "sim-001")]
     assert min(counts) >= 4 * 10 / 2  # both devices streamed (one used to starve)
+
+
+def test_fleet_waits_as_a_429_says_and_loses_nothing(tmp_path):
+    """A hub that limits each device's rate answers 429 with Retry-After: the fleet waits
+    that long (not its own doubling back-off), and every reading still arrives once."""
+    from hubkit import running_hub
+
+    with running_hub(rate_limit="2/second") as hub:
+        with make_fleet(hub, tmp_path, devices=1, duration=12.0, batch=8) as fleet:
+            fleet.register()
+            fleet.world.clock.advance(12)
+            fleet.collect()
+            assert not fleet.send(), "six posts in a row, under a limit of 2 a second"
+            waited = fleet._backoff_until - time.monotonic()
+            # its own back-off would start at 0.5 s; the hub's Retry-After says 1 s
+            assert 0.8 < waited <= 1.0, f"waits {waited:.2f} s, not the Retry-After of 1 s"
+            assert "hub answered 429: waiting 1 s" in fleet.summary.errors
+            summary = fleet.run(drain_timeout=30)
+        assert summary.lost == summary.queued == 0
+        assert summary.acknowledged == summary.generated > 0
+        stored = hub.app.test_client().get(
+            "/api/v1/devices/sim-000/readings?limit=1000").get_json()["readings"]
+        assert len(stored) == summary.generated
