@@ -1,1 +1,0 @@
-"""homeapp: a small Django app with the hub's two main tables, Device and Reading."""
