@@ -42,18 +42,21 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 TMP_DIRS = {"/tmp": "tmp", "/var/tmp": "var-tmp", "/dev/shm": "shm", "/run": "run"}
 
 
-#: The course's own packages that students' code imports (a notebook drives the simulated
-#: boards). Installed in editable mode (`pip install -e .`, as `make` does), they live in the
-#: repository, outside the venv: only their directories are bound, never the repository
-#: (source notebooks with hidden tests, reference solutions).
+#: The course's own packages that a notebook imports (it drives the simulated boards, runs a
+#: hub in memory, starts a broker). Installed in editable mode (`pip install -e .`, as `make`
+#: does), they live in the repository, outside the venv: only their directories are bound,
+#: never the repository (source notebooks with hidden tests, reference solutions). Only a
+#: notebook's view gets them: `hubkit` is a whole contract hub, and a project submission
+#: must be the student's own hub, not an import of ours.
 STUDENT_PACKAGES = ("simulators", "hubkit", "mqttkit")
 
 
-def python_paths() -> list[Path]:
+def python_paths(packages: tuple[str, ...] = ()) -> list[Path]:
     """The Python runtime the grader runs on: its venv, the base installation, and the
-    directories of `STUDENT_PACKAGES` where they are not inside the venv."""
+    directories of ``packages`` (some of `STUDENT_PACKAGES`) where they are not inside
+    the venv."""
     paths = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
-    for name in STUDENT_PACKAGES:
+    for name in packages:
         spec = importlib.util.find_spec(name)
         for location in (spec.submodule_search_locations or []) if spec else []:
             package = Path(location).resolve()
@@ -62,10 +65,11 @@ def python_paths() -> list[Path]:
     return sorted(p for p in paths if p.exists())
 
 
-def system_paths() -> list[Path]:
-    """Every read-only path of a job's view (system directories and the Python runtime)."""
+def system_paths(packages: tuple[str, ...] = ()) -> list[Path]:
+    """Every read-only path of a job's view (system directories, the Python runtime and
+    the course's ``packages``)."""
     system = [Path(p) for p in SYSTEM_DIRS if Path(p).exists()]
-    return [*system, *python_paths()]
+    return [*system, *python_paths(packages)]
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ class View:
     :param binds: ``(host path, path in the view)`` pairs bound read-write, for a
         directory that must appear elsewhere (the project runner's box, at ``/box``).
     :param readable: extra directories bound read-only at the same path.
+    :param packages: the course's packages the job may import (`STUDENT_PACKAGES` for a
+        notebook; none for a project's hub, which must be the student's own code).
     :param chdir: the working directory inside the view.
     :param tmp_bytes: the size of each private tmpfs (``/tmp``, ``/var/tmp``, ``/dev/shm``).
     :param tmp_source: instead of those tmpfs (bwrap can cap their size, not their inodes):
@@ -96,6 +102,7 @@ class View:
     writable: tuple[Path, ...] = ()
     binds: tuple[tuple[Path, Path], ...] = ()
     readable: tuple[Path, ...] = ()
+    packages: tuple[str, ...] = ()
     chdir: Path | None = None
     tmp_bytes: int = 64 << 20
     tmp_source: Path | None = None
@@ -126,7 +133,7 @@ def bwrap_argv(view: View, argv: list[str]) -> list[str]:
             args += ["--bind", str(Path(view.tmp_source) / sub), path]
     # After the private /tmp: a Python runtime or a readable directory under /tmp (a
     # course cloned into /tmp) must stay visible, not be covered by the empty tmpfs.
-    for path in [*python_paths(), *view.readable]:
+    for path in [*python_paths(view.packages), *view.readable]:
         args += ["--ro-bind", str(path), str(path)]
     for path in view.writable:
         args += ["--bind", str(path), str(path)]
@@ -144,11 +151,11 @@ def bwrap_argv(view: View, argv: list[str]) -> list[str]:
         # so the job's processes and files belong to that uid on the host too.
         args = ["setpriv", f"--reuid={view.uid}", f"--regid={view.uid}", "--clear-groups",
                 "--", *args]
-        if any(closed_ancestor(str(p)) for p in python_paths()):
+        if any(closed_ancestor(str(p)) for p in python_paths(view.packages)):
             # The uid could not even reach the Python runtime (pyenv under /root, 0700):
             # open it up in a private mount namespace first (see `open_prefixes`).
             args = ["unshare", "--mount", "--propagation", "private", "--",
-                    sys.executable, "-I", "-m", "grader.bwrap", "--", *args]
+                    sys.executable, "-I", "-m", "grader.bwrap", *view.packages, "--", *args]
     return args
 
 
@@ -201,15 +208,17 @@ def mount(libc: Any, source: str, target: str, fstype: str | None, flags: int,
 
 
 def main(argv: list[str]) -> None:
-    """``python -I -m grader.bwrap -- COMMAND...``: open the Python runtime, then run COMMAND.
+    """``python -I -m grader.bwrap [PACKAGE...] -- COMMAND...``: open the Python runtime
+    (and the course's packages named), then run COMMAND.
 
     Run as root by `bwrap_argv` inside ``unshare --mount``; the mounts it makes live and
     die with that namespace. The staging mount points sit in a root-only directory.
     """
-    command = argv[argv.index("--") + 1:]
+    split = argv.index("--")
+    packages, command = tuple(argv[:split]), argv[split + 1:]
     staging = STAGING_DIR / "stage"
     staging.mkdir(mode=0o700, parents=True, exist_ok=True)
-    open_prefixes([str(p) for p in python_paths()], str(staging))
+    open_prefixes([str(p) for p in python_paths(packages)], str(staging))
     os.execvp(command[0], command)
 
 
@@ -230,4 +239,4 @@ def bwrap_problem() -> str | None:
 
 
 if __name__ == "__main__":
-    main(sys.argv)
+    main(sys.argv[1:])

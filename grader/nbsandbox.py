@@ -53,7 +53,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.bwrap import View, bwrap_argv
+from grader.bwrap import STUDENT_PACKAGES, View, bwrap_argv
 from grader.errors import GraderError
 from grader.nbrunner import NOT_RUN, STARTED
 from grader.sandbox import Cancelled, Workspace, stopping, track_process
@@ -173,7 +173,7 @@ class NotebookSandbox:
         if self.isolated:
             assert uid is not None
             view = View(uid=uid, readable=(self.runner, box / "files"), env=env,
-                        tmp_bytes=limits.scratch_bytes)
+                        packages=STUDENT_PACKAGES, tmp_bytes=limits.scratch_bytes)
             argv, env = bwrap_argv(view, argv), {"PATH": env["PATH"]}
         else:  # --unsafe-no-sandbox: the host's /tmp, so a scratch dir of the job's own
             scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=box))

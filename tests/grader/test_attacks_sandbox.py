@@ -201,6 +201,12 @@ try:
     _say("SHADOW read")
 except OSError as _exc:
     _say(f"SHADOW {type(_exc).__name__}")
+for _name in ("hubkit", "mqttkit", "simulators"):
+    try:
+        __import__(_name)
+        _say(f"IMPORT {_name}: worked")
+    except ImportError as _exc:
+        _say(f"IMPORT {_name}: {type(_exc).__name__}")
 """
 
 # Appended to an honest wsgi.py: fills every inode it can reach, then cleans up.
@@ -490,6 +496,9 @@ def test_the_view_shows_nothing_of_the_host(batch: dict, course: Course) -> None
     listed = dict(line[5:].split(": ", 1) for line in log.splitlines()
                   if line.startswith("LIST "))
     assert listed[str(Path(__file__).resolve().parents[2])] == "['.venv']", log
+    # hubkit is a whole contract hub: a project's hub must be the student's own code
+    for package in ("hubkit", "mqttkit", "simulators"):
+        assert f"IMPORT {package}: ModuleNotFoundError" in log, log
     assert listed[str(batch["course_dir"])] == "FileNotFoundError", log
     assert listed[f"{course.root}/contract/hidden"] == "FileNotFoundError", log
     # /tmp is the job's own, empty but for the way to the Python runtime when the

@@ -512,11 +512,14 @@ def test_sigterm_removes_the_workspace_and_stops_the_job(tmp_path: Path) -> None
 def test_python_runtime_is_bound_after_the_private_tmp() -> None:
     """A course cloned under /tmp keeps its venv visible in the view: the private /tmp is
     mounted first and the Python runtime bound into it afterwards (bwrap mounts in order)."""
-    from grader.bwrap import View, bwrap_argv, python_paths
+    from grader.bwrap import STUDENT_PACKAGES, View, bwrap_argv, python_paths
 
-    argv = bwrap_argv(View(uid=65534), ["true"])
+    argv = bwrap_argv(View(uid=65534, packages=STUDENT_PACKAGES), ["true"])
     tmpfs_at = max(i for i, arg in enumerate(argv) if arg == "--tmpfs" and argv[i + 1] == "/tmp")
-    for prefix in python_paths():
+    packages = python_paths(STUDENT_PACKAGES)
+    for name in STUDENT_PACKAGES:  # the real packages, not test folders named like them
+        assert any((p / "__init__.py").exists() and p.name == name for p in packages), name
+    for prefix in packages:
         bound_at = next(i for i, arg in enumerate(argv)
                         if arg == "--ro-bind" and argv[i + 1] == str(prefix))
         assert bound_at > tmpfs_at, prefix
