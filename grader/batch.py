@@ -10,6 +10,9 @@
   grader failure on one submission (a submission over the intake limits, a tree too deep
   to hash, ``RecursionError``, ``MemoryError``) is recorded as ``status: error`` for that
   student and the batch goes on.
+- A submission that cannot be graded as handed in (`grader.layout`: no ``wsgi.py`` or
+  ``manage.py`` at its top, none of the notebooks) is not run: its result has status
+  "needs attention" with the reason, counted apart, and is looked at again next time.
 - Project submissions run in the sandbox (`grader.sandbox`), notebooks in theirs
   (`grader.nbsandbox`), ``jobs`` at a time; where it cannot run, the
   batch refuses to start unless ``unsafe_no_sandbox`` (``--unsafe-no-sandbox``,
@@ -33,8 +36,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from grader.course import Assignment, Course
-from grader.errors import CourseError
+from grader.errors import CourseError, ShardError
 from grader.feedback import write_feedback
+from grader.layout import NEEDS_ATTENTION, attention_result, layout_problems
 from grader.results import atomic_write_json, hash_tree, make_result, read_result, results_path
 from grader.sandbox import (
     SANDBOX_PORT,
@@ -47,6 +51,7 @@ from grader.sandbox import (
     require_sandbox,
     reset_stopping,
 )
+from grader.shard import check_shard, shard_of
 
 __all__ = ["find_submissions", "grade"]
 
@@ -59,15 +64,17 @@ class Job:
     path: Path
 
 
-def find_submissions(course_dir: Path, assignment: str,
-                     students: list[str] | None = None) -> list[Job]:
-    """Return submitted/<student>/<assignment>/ directories, sorted by student."""
+def find_submissions(course_dir: Path, assignment: str, students: list[str] | None = None,
+                     shard: tuple[int, int] | None = None) -> list[Job]:
+    """Return submitted/<student>/<assignment>/ directories, sorted by student; with
+    ``shard`` (I, N), only those of shard I of N (`grader.shard.shard_of`)."""
     root = Path(course_dir) / "submitted"
     wanted = set(students) if students else None
     jobs = []
     for student_dir in sorted(root.iterdir()) if root.is_dir() else []:
         path = student_dir / assignment
-        if path.is_dir() and (wanted is None or student_dir.name in wanted):
+        if (path.is_dir() and (wanted is None or student_dir.name in wanted)
+                and (shard is None or shard_of(student_dir.name, shard[1]) == shard[0])):
             jobs.append(Job(student=student_dir.name, path=path))
     return jobs
 
@@ -96,22 +103,34 @@ def safe_hash(path: Path) -> str:
 def grade(course: Course, assignment: str, *, course_dir: Path, jobs: int | None = None,
           force: bool = False, students: list[str] | None = None,
           limits: Limits | None = None, console: Console | None = None,
-          unsafe_no_sandbox: bool | None = None) -> list[dict]:
+          unsafe_no_sandbox: bool | None = None,
+          shard: tuple[int, int] | None = None) -> list[dict]:
     """Grade one assignment's submissions; return every result (new and kept).
 
     ``unsafe_no_sandbox`` (default: ``GRADER_SANDBOX=none``) grades submissions (projects
     and notebooks) without the sandbox when it cannot run; otherwise that raises
     SandboxUnavailable. A ``students`` entry with no submission raises CourseError.
+    ``shard`` (I, N) grades only shard I of N (`grader.shard`); it does not go with
+    ``students`` (ShardError).
     """
     course_dir = Path(course_dir).resolve()
     target = course.get(assignment)
     console = console or Console(stderr=True)
-    todo = find_submissions(course_dir, assignment, students)
+    if shard is not None:
+        check_shard(shard)
+        if students:
+            raise ShardError("--student and --shard do not go together: --student already "
+                             "says whom to grade. Drop one of them.")
+    todo = find_submissions(course_dir, assignment, students, shard)
     missing = sorted(set(students or ()) - {job.student for job in todo})
     if missing:
         raise CourseError(no_submission_message(course_dir, assignment, missing))
+    if shard is not None:
+        console.print(f"Shard {shard[0]}/{shard[1]}: {len(todo)} of the "
+                      f"{len(find_submissions(course_dir, assignment))} submission(s).")
     if not todo:
-        console.print(f"No submissions in {course_dir / 'submitted'}/*/{assignment}/.")
+        console.print(f"No submissions in {course_dir / 'submitted'}/*/{assignment}/"
+                      + (" for this shard." if shard else "."))
         return []
     for warning in exposed_secrets(course, target, course_dir):
         console.print(f"[bold yellow]warning:[/] {escape(warning)}")
@@ -208,9 +227,16 @@ def _run_batch(course_dir: Path, assignment: Assignment, todo: list[Job], run: A
 
 def _grade_one(course_dir: Path, assignment: Assignment, job: Job, run: Any,
                version: str) -> dict:
-    """Grade one job; a grader failure becomes a status-error result, never an exception."""
+    """Grade one job; a grader failure becomes a status-error result, never an exception.
+
+    A submission that cannot be graded as handed in (`grader.layout`) is not run: its
+    result says "needs attention" and why.
+    """
     try:
-        result = run(job)
+        problems = layout_problems(assignment, job.path)
+        result = attention_result(assignment, job.student, problems,
+                                  submission_sha256=safe_hash(job.path),
+                                  suite_version=version) if problems else run(job)
     except (OSError, RuntimeError, ValueError, MemoryError) as exc:
         # RecursionError is a RuntimeError; GraderErrors are RuntimeErrors or ValueErrors.
         result = make_result(
@@ -220,7 +246,7 @@ def _grade_one(course_dir: Path, assignment: Assignment, job: Job, run: Any,
             submission_sha256=safe_hash(job.path), suite_version=version,
             max_score=assignment.points, status="error")
     atomic_write_json(results_path(course_dir, job.student, assignment.name), result)
-    write_feedback(course_dir, result)
+    write_feedback(course_dir, result, assignment=assignment)
     return result
 
 
@@ -233,11 +259,18 @@ def _progress(console: Console) -> Iterator[Progress]:
 
 
 def summary_table(assignment: Assignment, results: list[dict]) -> Table:
-    """A table of every student's score."""
-    table = Table(title=f"{assignment.name}: {len(results)} result(s)")
+    """A table of every student's score; those that need attention are counted apart and
+    show no score (theirs is not a real 0)."""
+    attention = sum(1 for r in results if r["status"] == NEEDS_ATTENTION)
+    table = Table(title=f"{assignment.name}: {len(results)} result(s)"
+                  + (f", {attention} need{'s' if attention == 1 else ''} attention"
+                     if attention else ""),
+                  caption="needs attention: not run as handed in (no wsgi.py or manage.py "
+                  "at the top, or no notebook); its feedback says why" if attention else None)
     for column in ("student", "score", "status", "seconds"):
         table.add_column(column, justify="right" if column != "student" else "left")
     for result in results:
-        table.add_row(escape(result["student"]), f"{result['score']:g} / {result['max_score']:g}",
+        score = ("—" if result["status"] == NEEDS_ATTENTION else f"{result['score']:g}")
+        table.add_row(escape(result["student"]), f"{score} / {result['max_score']:g}",
                       result["status"], f"{result.get('duration', 0):.1f}")
     return table

@@ -19,6 +19,16 @@
       ...
     ]
 
+    deadline = 2026-12-11T23:59:00Z # optional: when it is due (with its time zone)
+    [assignment.extensions]     # optional, per student: a new deadline, or days added
+    ana = 2026-12-14T23:59:00Z
+    ben = 3
+
+    [late]                      # optional: the late policy (grader/adjust.py applies it)
+    penalty_per_day = 10        # percent of the assignment's points, per day or part of one
+    max_penalty = 50            # percent: the most lateness can take (default 100)
+    grace_minutes = 15          # minutes past the deadline still on time (default 0)
+
     [grading.intake]            # optional: what one submission may hold (these are the defaults)
     max_depth = 32              # directories nested inside it
     max_files = 2000            # files and symbolic links (caches such as __pycache__ aside)
@@ -34,14 +44,16 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from grader.errors import CourseError
 from grader.trees import IntakeLimits
 
-__all__ = ["Assignment", "Course", "Stage", "find_course_root", "load_course", "page_title"]
+__all__ = ["Assignment", "Course", "LatePolicy", "Stage", "find_course_root", "load_course",
+           "page_title"]
 
 MANIFEST = "course.toml"
 KINDS = ("notebook", "project")
@@ -49,7 +61,9 @@ FRAMEWORKS = ("flask", "django")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _KNOWN_KEYS = {
     "name", "kind", "title", "points", "source", "contract", "framework", "lesson", "stages",
+    "deadline", "extensions",
 }
+_LATE_KEYS = ("penalty_per_day", "max_penalty", "grace_minutes")
 _STAGE_KEYS = {"title", "lesson", "section"}
 _INTAKE_KEYS = ("max_depth", "max_files", "max_bytes")
 
@@ -96,6 +110,9 @@ class Assignment:
     framework: str | None
     lesson: str | None
     stages: tuple[Stage, ...] = ()
+    deadline: datetime | None = None
+    #: student -> a new deadline, or days added to the assignment's
+    extensions: dict[str, datetime | float] = field(default_factory=dict)
 
     @property
     def is_project(self) -> bool:
@@ -108,6 +125,16 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class LatePolicy:
+    """``[late]``: percent of an assignment's points taken per day (or part of a day) late,
+    the most that can be taken, and the minutes past a deadline that still count."""
+
+    penalty_per_day: float = 0.0
+    max_penalty: float = 100.0
+    grace_minutes: float = 0.0
+
+
+@dataclass(frozen=True)
 class Course:
     """The course: its root directory, id, title, assignments in manifest order, and the
     limits a submission is copied in within (``[grading.intake]``)."""
@@ -117,6 +144,7 @@ class Course:
     title: str
     assignments: dict[str, Assignment]
     intake: IntakeLimits = IntakeLimits()
+    late: LatePolicy = LatePolicy()
 
     def get(self, name: str) -> Assignment:
         """Return the assignment called `name`, or raise CourseError listing the known ones."""
@@ -170,7 +198,58 @@ def load_course(root: Path | None = None) -> Course:
             raise CourseError(f"{path}: assignment {assignment.name!r} is listed twice.")
         assignments[assignment.name] = assignment
     return Course(root=root, id=meta["id"], title=str(meta.get("title", meta["id"])),
-                  assignments=assignments, intake=_parse_intake(data.get("grading"), path))
+                  assignments=assignments, intake=_parse_intake(data.get("grading"), path),
+                  late=_parse_late(data.get("late"), path))
+
+
+def _parse_late(late: Any, path: Path) -> LatePolicy:
+    """Read ``[late]``: numbers, each optional; percentages between 0 and 100."""
+    if late is None:
+        return LatePolicy()
+    if not isinstance(late, dict):
+        raise CourseError(f"{path}: [late] must be a table.")
+    unknown = set(late) - set(_LATE_KEYS)
+    if unknown:
+        raise CourseError(f"{path}: [late]: unknown key(s) {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(_LATE_KEYS)}).")
+    for key, value in late.items():
+        top = None if key == "grace_minutes" else 100
+        if (isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+                or (top is not None and value > top)):
+            limit = "a number >= 0" if top is None else "a percent from 0 to 100"
+            raise CourseError(f"{path}: [late] {key} must be {limit}, not {value!r}.")
+    return LatePolicy(**{key: float(value) for key, value in late.items()})
+
+
+def _parse_deadline(value: Any, where: str) -> datetime | None:
+    """A TOML date-time with its zone (``2026-12-11T23:59:00Z``), or None when unset."""
+    if value is None:
+        return None
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    example = "2026-12-11T23:59:00Z (UTC) or 2026-12-11T23:59:00+01:00"
+    if isinstance(value, datetime | date):
+        raise CourseError(f"{where}: give the deadline's time and time zone, as in {example}, "
+                          f"not {value.isoformat()}.")
+    raise CourseError(f"{where}: a deadline is a TOML date-time without quotes, as in "
+                      f"{example}, not {value!r}.")
+
+
+def _parse_extensions(value: Any, where: str) -> dict[str, datetime | float]:
+    """``[assignment.extensions]``: student = a new deadline, or a number of days added."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CourseError(f"{where}: `extensions` must be a table of student = deadline or days.")
+    extensions: dict[str, datetime | float] = {}
+    for student, given in value.items():
+        if isinstance(given, int | float) and not isinstance(given, bool) and given >= 0:
+            extensions[student] = float(given)
+        else:
+            deadline = _parse_deadline(given, f"{where}, extension of {student}")
+            assert deadline is not None
+            extensions[student] = deadline
+    return extensions
 
 
 def _parse_intake(grading: Any, path: Path) -> IntakeLimits:
@@ -215,6 +294,8 @@ def _parse_assignment(entry: Any, *, root: Path, where: str) -> Assignment:
         framework=_parse_framework(entry, where),
         lesson=entry.get("lesson"),
         stages=_parse_stages(entry, root=root, where=where),
+        deadline=_parse_deadline(entry.get("deadline"), where),
+        extensions=_parse_extensions(entry.get("extensions"), where),
     )
 
 

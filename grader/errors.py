@@ -8,7 +8,13 @@ either::
      ├── MarkerError(GraderError, ValueError)       unbalanced or nested solution markers
      ├── ReleaseError(GraderError, RuntimeError)    a release step failed
      ├── ExportError(GraderError, RuntimeError)     the gradebook could not be exported
-     └── CheckError(GraderError, RuntimeError)      `grader check` could not run the tests
+     ├── CheckError(GraderError, RuntimeError)      `grader check` could not run the tests
+     ├── AdjustError(GraderError, ValueError)       a bad adjustment or adjustments.json
+     ├── ShardError(GraderError, ValueError)        a bad --shard I/N
+     ├── MergeError(GraderError, RuntimeError)      shards' results that cannot be merged
+     ├── ReportError(GraderError, RuntimeError)     nothing to report, or no course directory
+     ├── FeedbackError(GraderError, RuntimeError)   no result or no exchange to hand back
+     └── CollectError(GraderError, ValueError)      collect cannot read its SOURCE or --times
 
 The command line catches `GraderError`, prints its message and exits 1: the message must
 say what is wrong and what to do about it.
@@ -17,12 +23,18 @@ say what is wrong and what to do about it.
 from __future__ import annotations
 
 __all__ = [
+    "AdjustError",
     "CheckError",
+    "CollectError",
     "CourseError",
     "ExportError",
+    "FeedbackError",
     "GraderError",
     "MarkerError",
+    "MergeError",
     "ReleaseError",
+    "ReportError",
+    "ShardError",
 ]
 
 
@@ -48,3 +60,29 @@ class ExportError(GraderError, RuntimeError):
 
 class CheckError(GraderError, RuntimeError):
     """`grader check` could not run the public tests."""
+
+
+class AdjustError(GraderError, ValueError):
+    """An adjustment cannot be made, or adjustments.json is not what it should be."""
+
+
+class ShardError(GraderError, ValueError):
+    """--shard is not I/N with 1 <= I <= N, or does not go with the other options."""
+
+
+class MergeError(GraderError, RuntimeError):
+    """Shards' results cannot be merged: a student graded twice differently, a shard that
+    is not a course directory, a different suite version."""
+
+
+class ReportError(GraderError, RuntimeError):
+    """`grader report` has nothing to report: no course directory, no submission."""
+
+
+class FeedbackError(GraderError, RuntimeError):
+    """Feedback cannot be handed back: no graded result, no exchange to release into."""
+
+
+class CollectError(GraderError, ValueError):
+    """`grader collect` cannot read its SOURCE (missing, not a folder or a zip, too large)
+    or its --times CSV; one student's unreadable submission is not an error, but a refusal."""

@@ -4,7 +4,7 @@ The grader, never the student's code, writes it, and always atomically: a tempor
 in the same directory, flushed to disk, then `os.replace`. A crash or `kill -9` therefore
 leaves either the old file or the new one, never half of one.
 
-    {"student", "assignment", "kind", "status": "graded" | "error",
+    {"student", "assignment", "kind", "status": "graded" | "error" | "needs attention",
      "score", "max_score", "tests": [{"name", "visibility", "points", "earned", "passed",
      "hint", "duration", "message"}], "feedback": [...], "server_log_tail",
      "submission_sha256", "suite_version", "grader_version", "graded_at", "duration"}
@@ -16,6 +16,16 @@ these three: results written before stages existed, and notebook results, lack t
 A project's result also says how it was graded: "sandbox" is "bubblewrap" (the full
 sandbox) or "none" (``--unsafe-no-sandbox``); a submission refused at intake (over the
 course's limits) has status "error", no tests, and "refused": "intake".
+
+A submission that cannot be graded as handed in (no wsgi.py at its top for a Flask
+project, no manage.py for Django, none of a notebook assignment's notebooks; see
+`grader.layout`) is not run: its result has status "needs attention", score 0, no tests,
+and its feedback says what was found and what to do. It is never a real 0: the next
+`grader grade` looks at it again.
+
+The submission's hash (`hash_tree`) leaves out ``timestamp.txt`` at its top, the
+submission time nbgrader's exchange and `grader collect` write there: a new time alone
+does not make a new submission.
 """
 
 from __future__ import annotations
@@ -34,6 +44,7 @@ from grader.trees import walk
 __all__ = [
     "GRADER_VERSION",
     "RESULTS_NAME",
+    "TIMESTAMP_NAME",
     "atomic_write_json",
     "atomic_write_text",
     "hash_tree",
@@ -44,6 +55,7 @@ __all__ = [
 
 GRADER_VERSION = "0.1.0"
 RESULTS_NAME = "results.json"
+TIMESTAMP_NAME = "timestamp.txt"  # submitted/<student>/<assignment>/timestamp.txt (nbgrader's)
 
 
 def results_path(course_dir: Path, student: str, assignment: str) -> Path:
@@ -63,11 +75,15 @@ def iter_files(root: Path) -> list[Path]:
 
 
 def hash_tree(root: Path) -> str:
-    """Return a sha256 over the sorted relative paths and contents of the files under root."""
+    """Return a sha256 over the sorted relative paths and contents of the files under root,
+    leaving out the submission time (``timestamp.txt`` at its top)."""
     digest = hashlib.sha256()
     for path in iter_files(Path(root)):
-        rel = path.relative_to(root).as_posix().encode()
-        digest.update(len(rel).to_bytes(8, "big") + rel)
+        rel = path.relative_to(root).as_posix()
+        if rel == TIMESTAMP_NAME:
+            continue
+        name = rel.encode()
+        digest.update(len(name).to_bytes(8, "big") + name)
         with open(path, "rb") as handle:
             digest.update(os.fstat(handle.fileno()).st_size.to_bytes(8, "big"))
             while chunk := handle.read(1 << 20):
