@@ -35,7 +35,7 @@ from grader.handback import bundle_path, exchange_root, fetch_feedback
 from grader.results import atomic_write_json, make_result, results_path
 
 REPO = Path(__file__).resolve().parents[2]
-HALF_DONE = Path(__file__).parent / "fixtures" / "feedback" / "flask-hub-half-done.json"
+HALF_DONE = Path(__file__).parent / "fixtures" / "results" / "flask-hub-half-done.json"
 
 
 # --------------------------------------------------------------------------------------------
