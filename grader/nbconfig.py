@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,23 +28,37 @@ __all__ = ["generate_assignment", "gradebook_url", "nbgrader_config", "scripts_o
 CONFIG_FILE = "nbgrader_config.py"
 
 
+_path_lock = threading.Lock()
+_path_users = 0  # blocks inside scripts_on_path, across threads
+_saved: list[str | None] = [None]  # PATH as it was before the first of them
+
+
 @contextmanager
 def scripts_on_path() -> Iterator[None]:
     """Put this interpreter's scripts directory first on PATH while inside the block.
 
     nbgrader runs the `alembic` command to stamp a new gradebook.db; with `.venv/bin/python
-    -m grader` (no activated virtualenv) that command is only found this way.
+    -m grader` (no activated virtualenv) that command is only found this way. Threads may
+    overlap (the site's build releases notebooks in parallel): PATH goes back only when the
+    last one leaves.
     """
+    global _path_users
     scripts = str(Path(sys.executable).parent)
-    old = os.environ.get("PATH")
-    os.environ["PATH"] = os.pathsep.join(p for p in (scripts, old) if p)
+    with _path_lock:
+        if _path_users == 0:
+            _saved[:] = [os.environ.get("PATH")]
+            os.environ["PATH"] = os.pathsep.join(p for p in (scripts, _saved[0]) if p)
+        _path_users += 1
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("PATH", None)
-        else:
-            os.environ["PATH"] = old
+        with _path_lock:
+            _path_users -= 1
+            if _path_users == 0:
+                if _saved[0] is None:
+                    os.environ.pop("PATH", None)
+                else:
+                    os.environ["PATH"] = _saved[0]
 
 
 def gradebook_url(course_dir: Path) -> str:

@@ -29,7 +29,7 @@ PY_FENCE = re.compile(
 SNIPPET = re.compile(r'^--8<-- "(?P<path>[^":]+)(?::(?P<section>[\w-]+))?"$')
 # Where an included Python listing may come from: code that CI runs.
 TESTED_ROOTS = ("lessons/examples/", "starter/", "bench/", "simulators/", "grader/", "hubkit/",
-                "mqttkit/")
+                "mqttkit/", "deploy/")
 
 
 def front_matter(page: Path) -> tuple[dict, str]:

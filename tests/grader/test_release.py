@@ -224,3 +224,37 @@ def test_grader_check_runs_in_the_released_starter(released: Released) -> None:
 def test_released_readme_says_how_to_check(released: Released) -> None:
     readme = (released.directory / "README.md").read_text(encoding="utf-8")
     assert "python -m pytest" in readme and "grader check" in readme
+
+
+def test_scripts_stay_on_path_while_any_thread_needs_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's build releases notebooks in threads: one leaving must not take `alembic`
+    off the PATH of another still releasing."""
+    import os
+    import sys
+    import threading
+
+    from grader.nbconfig import scripts_on_path
+
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    scripts = str(Path(sys.executable).parent)
+    inside, first_left = threading.Event(), threading.Event()
+    seen = []
+
+    def short() -> None:
+        with scripts_on_path():
+            inside.wait(5)
+        first_left.set()
+
+    def long() -> None:
+        with scripts_on_path():
+            inside.set()
+            first_left.wait(5)
+            seen.append(os.environ["PATH"].split(os.pathsep)[0])
+
+    threads = [threading.Thread(target=short), threading.Thread(target=long)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert seen == [scripts]
+    assert os.environ["PATH"] == "/usr/bin:/bin"
