@@ -16,6 +16,7 @@ import sys
 
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from grader.commands import COMMANDS
 from grader.errors import GraderError
@@ -26,8 +27,13 @@ log = logging.getLogger("grader")
 
 EPILOG = """examples:
   grader release                  make the student versions of every assignment
+  grader collect flask-hub ~/Downloads/submissions.zip
+                                  take an LMS download into ./submitted/
   grader grade flask-hub -j 4     grade ./submitted/*/flask-hub/
-  grader export                   write grades.csv and the histograms
+  grader report flask-hub         the class report: reports/flask-hub.html
+  grader adjust flask-hub ana --points -5 --reason "..."
+  grader feedback flask-hub       every feedback page again, and a zip per student
+  grader export --format all      grades.csv, Canvas CSV, Gradescope results.json
   grader check                    (students) run the public tests of your starter"""
 
 
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         return commands[args.command].run(args)
     except GraderError as exc:
         log.debug("grader %s failed", args.command, exc_info=True)
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         return 1
     except KeyboardInterrupt:
         Console(stderr=True).print("[yellow]interrupted[/]")
