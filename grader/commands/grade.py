@@ -65,17 +65,24 @@ put them together with `grader merge`."""
         """Grade through grader.batch and print a one-line summary."""
         shard = parse_shard(args.shard) if args.shard is not None else None
         course = course_of(args)
-        course.get(args.assignment)
+        if shard and not course.get(args.assignment).is_project:
+            self.console.print(
+                "[yellow]note:[/] shards of a notebook assignment write nbgrader's "
+                "gradebook.db: give each shard its own --course-dir (a copy of submitted/), "
+                "then grader merge them")
         from grader.batch import grade  # imported late: the sandbox is heavy to load
 
         results = grade(course, args.assignment, course_dir=args.course_dir.resolve(),
                         jobs=args.jobs, force=args.force, students=args.student,
                         unsafe_no_sandbox=args.unsafe_no_sandbox, shard=shard)
         errors = sum(1 for r in results if r.get("status") == "error")
+        attention = sum(1 for r in results if r.get("status") == "needs attention")
         self.console.print(
             f"Graded {len(results)} submission(s) of {args.assignment}"
             + (f" (shard {shard[0]}/{shard[1]})" if shard else "")
-            + (f"; [red]{errors} could not be graded[/] (see their feedback)" if errors else ".")
+            + (f"; [red]{errors} could not be graded[/] (see their feedback)" if errors else "")
+            + (f"; [yellow]{attention} need(s) attention[/] (grader report {args.assignment} "
+               "lists them)" if attention else "") + "."
         )
         return 0
 
