@@ -49,7 +49,7 @@ test: venv system-packages ## run every test: quick benchmarks, the contract sui
 	$(MAKE) --no-print-directory bench QUICK=1
 	$(PY) -m pytest starter/contract --backend flask
 	$(PY) -m pytest starter/contract --backend django
-	$(PY) -m pytest -n auto --dist loadgroup  # spread over the cores; a group's tests share a worker
+	$(PY) -m pytest -n auto --dist loadgroup --durations=30  # spread over the cores; a group's tests share a worker; the 30 slowest listed
 
 lint: venv ## ruff over the whole repository
 	$(BIN)/ruff check .
