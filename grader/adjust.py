@@ -36,29 +36,26 @@ import getpass
 import json
 import math
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from grader.course import Assignment, Course
 from grader.errors import AdjustError
-from grader.results import atomic_write_json, utc_now
+from grader.results import TIMESTAMP_NAME, atomic_write_json, parse_timestamp, utc_now
 
 __all__ = [
     "ADJUSTMENTS_NAME",
-    "TIMESTAMP_NAME",
     "Grade",
     "add_adjustment",
     "adjustments_path",
     "final_grade",
     "late_penalty",
-    "parse_timestamp",
     "read_adjustments",
     "submitted_at",
 ]
 
 ADJUSTMENTS_NAME = "adjustments.json"
-TIMESTAMP_NAME = "timestamp.txt"
 
 
 @dataclass
@@ -125,15 +122,6 @@ def add_adjustment(course_dir: Path, student: str, assignment: str, points: floa
     atomic_write_json(adjustments_path(course_dir, student, assignment),
                       {"adjustments": [*entries, entry]})
     return entry
-
-
-def parse_timestamp(text: str) -> datetime:
-    """Read nbgrader's timestamp format (``2026-12-01 14:03:00.000000 UTC``) or ISO 8601."""
-    text = text.strip()
-    if text.endswith(" UTC"):
-        text = text[:-4] + "+00:00"
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def submitted_at(course_dir: Path, student: str, assignment: str) -> datetime | None:

@@ -122,7 +122,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from grader.course import Assignment, Course
 from grader.errors import CollectError
 from grader.layout import expected_files, find_root, is_archive, layout_problems
-from grader.results import TIMESTAMP_NAME, atomic_write_json, atomic_write_text, hash_tree
+from grader.results import (
+    TIMESTAMP_NAME,
+    atomic_write_json,
+    atomic_write_text,
+    format_timestamp,
+    hash_tree,
+    parse_timestamp,
+)
 from grader.trees import SKIP_DIRS, IntakeLimits, remove_tree
 
 __all__ = [
@@ -130,7 +137,6 @@ __all__ = [
     "Record",
     "collect",
     "collected_path",
-    "format_timestamp",
     "read_times",
     "student_entry",
 ]
@@ -139,7 +145,6 @@ __all__ = [
 READABLE = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
 JUNK_DIRS = SKIP_DIRS | {"__MACOSX", ".venv", "node_modules"}
 JUNK_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-NBGRADER_TIME = "%Y-%m-%d %H:%M:%S.%f %Z"
 BULK_SCALE = 200  # a bulk download may hold this many students at the intake limits
 WORK_PREFIX = ".grader-collect-"  # a folder in the course directory: on its file system
 _CHUNK = 1 << 20
@@ -557,19 +562,6 @@ def _file_opener(path: Path, scanned: os.stat_result) -> Callable[[], IO[bytes]]
 
 # -- times ---------------------------------------------------------------------------------
 
-def format_timestamp(when: datetime) -> str:
-    """nbgrader's timestamp.txt format: ``2026-12-01 14:03:00.000000 UTC``."""
-    return when.astimezone(UTC).strftime(NBGRADER_TIME)
-
-
-def parse_timestamp(text: str) -> datetime | None:
-    """Read a timestamp.txt written in nbgrader's format (UTC); None otherwise."""
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S.%f UTC").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
 def read_times(path: Path) -> dict[str, datetime]:
     """The --times CSV: student (or LMS number) -> submission time, aware."""
     try:
@@ -869,7 +861,10 @@ class _Run:
                 record.action = "time updated"
             else:
                 record.action = "unchanged"
-                when = parse_timestamp(text) if text else None
+                try:
+                    when = parse_timestamp(text) if text else None
+                except ValueError:
+                    when = None
                 record.time_source = "earlier" if when else None
             record.submitted_at = when.isoformat() if when else None
             return

@@ -43,11 +43,11 @@ from typing import Any
 from jinja2 import Environment, Template, select_autoescape
 from markupsafe import Markup, escape
 
-from grader.adjust import Grade, final_grade, parse_timestamp
+from grader.adjust import Grade, final_grade
 from grader.check import load_hubguide
 from grader.course import Assignment, Course, find_course_root, load_course
 from grader.errors import CourseError
-from grader.results import atomic_write_text
+from grader.results import atomic_write_text, parse_timestamp
 from grader.sandbox_runner import OutputDrain
 
 __all__ = [

@@ -75,7 +75,7 @@ from grader.course import Course
 from grader.errors import FeedbackError
 from grader.feedback import feedback_path, student_summary, write_feedback
 from grader.nbconfig import CONFIG_FILE, nbgrader_config
-from grader.results import read_result, results_path
+from grader.results import TIMESTAMP_NAME, read_result, results_path
 
 __all__ = [
     "BUNDLES_DIR",
@@ -92,7 +92,6 @@ __all__ = [
 
 BUNDLES_DIR = "feedback-bundles"
 SECRET_NAME = "submission_secret.txt"
-TIMESTAMP_NAME = "timestamp.txt"
 PAGE_ID = "index"
 """The grader's page in the exchange: named as a notebook called "index" would be."""
 

@@ -45,6 +45,8 @@ __all__ = [
     "GRADER_VERSION",
     "RESULTS_NAME",
     "TIMESTAMP_NAME",
+    "format_timestamp",
+    "parse_timestamp",
     "atomic_write_json",
     "atomic_write_text",
     "hash_tree",
@@ -89,6 +91,21 @@ def hash_tree(root: Path) -> str:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def format_timestamp(when: datetime) -> str:
+    """nbgrader's timestamp.txt format: ``2026-12-01 14:03:00.000000 UTC``."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Read nbgrader's timestamp format, or ISO 8601 (UTC when it has no offset); raise
+    ValueError for anything else."""
+    text = text.strip()
+    if text.endswith(" UTC"):
+        text = text[:-4] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def utc_now() -> str:

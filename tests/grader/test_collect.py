@@ -23,12 +23,12 @@ from submissions import build, snapshot_course
 
 from grader.__main__ import main
 from grader.batch import Job, _grade_one, is_done, summary_table
-from grader.collect import Collection, collect, format_timestamp, read_times, student_entry
+from grader.collect import Collection, collect, read_times, student_entry
 from grader.course import Course
 from grader.errors import CollectError
 from grader.feedback import feedback_path
 from grader.layout import NEEDS_ATTENTION, find_root, layout_problems
-from grader.results import hash_tree, read_result, results_path
+from grader.results import format_timestamp, hash_tree, read_result, results_path
 from grader.sandbox import detect_sandbox
 
 MANIFEST = """
