@@ -73,7 +73,13 @@ from rich.table import Table
 from grader.adjust import Grade, final_grade, submitted_at
 from grader.course import Assignment, Course
 from grader.errors import ExportError
-from grader.results import atomic_write_json, atomic_write_text, read_result, results_path
+from grader.results import (
+    atomic_write_json,
+    atomic_write_text,
+    format_points,
+    read_result,
+    results_path,
+)
 
 __all__ = [
     "FORMATS",
@@ -275,7 +281,7 @@ def write_csv(book: Gradebook, path: Path) -> None:
         cells = [_cell(book, student, name) for name in names]
         total = sum(score for name in names
                     if (score := book.score(student, name)) is not None)
-        rows.append([student, *cells, _number(total), _number(course_max)])
+        rows.append([student, *cells, format_points(total), format_points(course_max)])
     atomic_write_text(path, _csv_text(rows))
 
 
@@ -283,7 +289,7 @@ def _cell(book: Gradebook, student: str, assignment: str) -> str:
     """A grades.csv cell: the final grade, the status when it is not one, or empty."""
     status = book.status(student, assignment)
     if status == GRADED:
-        return _number(book.score(student, assignment))
+        return format_points(book.score(student, assignment))
     return "" if status in (UNGRADED, MISSING) else status
 
 
@@ -310,15 +316,16 @@ def _detail_row(book: Gradebook, student: str, assignment: Assignment,
         numbers = ["", "", "", ""]
     else:
         graded = grade.status == GRADED
-        numbers = [_number(grade.autograded) if graded else "", _number(grade.adjusted),
-                   _number(grade.late_points), _number(grade.final) if graded else ""]
+        numbers = [format_points(grade.autograded) if graded else "",
+                   format_points(grade.adjusted), format_points(grade.late_points),
+                   format_points(grade.final) if graded else ""]
     late = grade.late if grade is not None else None
     reasons = " | ".join(str(a.get("reason", "")) for a in (grade.adjustments if grade else []))
     earned = _stage_points(result) if assignment.is_project and grade is not None else {}
-    return [student, name, status, *numbers, _number(maximum),
+    return [student, name, status, *numbers, format_points(maximum),
             when.isoformat(timespec="seconds") if when else "",
             str(late["days_late"]) if late else "", reasons,
-            *(_number(earned.get(k)) for k in stages)]
+            *(format_points(earned.get(k)) for k in stages)]
 
 
 def _stage_points(result: dict[str, Any]) -> dict[int, float]:
@@ -344,8 +351,9 @@ def summary_table(book: Gradebook) -> Table:
             if scores else [None] * 4
         )
         attention = book.not_graded(assignment.name)
-        table.add_row(assignment.name, str(len(scores)), *(_number(v) or "-" for v in spread),
-                      _number(book.max_points.get(assignment.name)) or "?",
+        table.add_row(assignment.name, str(len(scores)),
+                      *(format_points(v) or "-" for v in spread),
+                      format_points(book.max_points.get(assignment.name)) or "?",
                       f"[yellow]{attention}[/]" if attention else "0")
     return table
 
@@ -367,7 +375,7 @@ def histograms(book: Gradebook, directory: Path) -> list[Path]:
         top = book.max_points.get(assignment.name) or max(scores) or 1.0
         axes.hist(scores, bins=min(20, max(5, len(scores))), range=(0, top), edgecolor="white")
         axes.set(title=f"{assignment.title} ({len(scores)} graded)",
-                 xlabel=f"score (out of {_number(top)})", ylabel="students")
+                 xlabel=f"score (out of {format_points(top)})", ylabel="students")
         path = directory / f"hist-{assignment.name}.png"
         figure.savefig(path, dpi=100)
         written.append(path)
@@ -488,7 +496,7 @@ def write_canvas(book: Gradebook, path: Path, roster: CanvasRoster | None = None
         report.columns.append(title)
     rows = [[*header, *report.columns],
             [POINTS_POSSIBLE, *[""] * (len(header) - 1),
-             *(_number(book.max_points.get(a.name)) for a in chosen)]]
+             *(format_points(book.max_points.get(a.name)) for a in chosen)]]
     for student in report.students:
         cells = []
         for assignment in chosen:
@@ -496,7 +504,7 @@ def write_canvas(book: Gradebook, path: Path, roster: CanvasRoster | None = None
             status = book.status(student, assignment.name)
             if score is None and status not in (UNGRADED, MISSING):
                 report.left_empty.append((student, assignment.name, status))
-            cells.append(_number(score))
+            cells.append(format_points(score))
         rows.append([*people[student], *cells])
     atomic_write_text(path, _csv_text(rows))
     return report
@@ -560,7 +568,8 @@ def _gradescope_output(grade: Grade, result: dict[str, Any]) -> str:
     lines = []
     if grade.status != GRADED:
         lines.append(f"Status: {grade.status}. This is not a grade yet; see below.")
-    lines.append(f"Autograded: {_number(grade.autograded)} / {_number(grade.max_score)}")
+    out_of = format_points(grade.max_score)
+    lines.append(f"Autograded: {format_points(grade.autograded)} / {out_of}")
     for adjustment in grade.adjustments:
         lines.append(f"Adjusted by {_signed(float(adjustment['points']))}: "
                      f"{adjustment.get('reason', '')}")
@@ -568,7 +577,7 @@ def _gradescope_output(grade: Grade, result: dict[str, Any]) -> str:
         lines.append(f"Late by {grade.late['days_late']} day(s) (due {grade.late['deadline']}, "
                      f"handed in {grade.late['submitted_at']}): "
                      f"{_signed(float(grade.late['points']))}")
-    lines.append(f"Final: {_number(grade.final)} / {_number(grade.max_score)}")
+    lines.append(f"Final: {format_points(grade.final)} / {out_of}")
     feedback = [str(line) for line in result.get("feedback", []) if str(line).strip()]
     return "\n".join([*lines, *([""] + feedback if feedback else [])])
 
@@ -630,14 +639,6 @@ def _safe_name(name: str) -> bool:
     return bool(name) and name not in (".", "..") and not re.search(r"[/\\\x00]", name)
 
 
-def _number(value: float | None) -> str:
-    """Format a score: empty for None, no trailing .0, else two decimals at most."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _signed(value: float) -> str:
     """A number of points with its sign: +2, -5."""
-    return ("+" if value >= 0 else "") + _number(value)
+    return ("+" if value >= 0 else "") + format_points(value)

@@ -53,7 +53,6 @@ import json
 import logging
 import os
 import shutil
-import tempfile
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -75,7 +74,7 @@ from grader.course import Course
 from grader.errors import FeedbackError
 from grader.feedback import feedback_path, student_summary, write_feedback
 from grader.nbconfig import CONFIG_FILE, nbgrader_config
-from grader.results import TIMESTAMP_NAME, read_result, results_path
+from grader.results import TIMESTAMP_NAME, atomic_write_bytes, read_result, results_path
 
 __all__ = [
     "BUNDLES_DIR",
@@ -172,21 +171,12 @@ def _linked_pages(page: Path) -> list[str]:
 
 
 def _atomic_zip(path: Path, files: dict[str, bytes]) -> None:
-    """Write a zip of `files` (name -> content) to path atomically (tmp file, replace)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for name, content in files.items():
-                    archive.writestr(name, content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write a zip of `files` (name -> content) to path atomically."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    atomic_write_bytes(path, buffer.getvalue())
 
 
 # --------------------------------------------------------------------------------------------

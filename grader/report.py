@@ -43,7 +43,13 @@ from grader.adjust import Grade, final_grade
 from grader.course import Assignment, Course
 from grader.errors import GraderError, ReportError
 from grader.feedback import feedback_path, visible
-from grader.results import atomic_write_text, read_result, results_path, utc_now
+from grader.results import (
+    atomic_write_text,
+    format_points,
+    read_result,
+    results_path,
+    utc_now,
+)
 from grader.similarity import (
     MIN_COMMON,
     NEAR_SHARE,
@@ -353,8 +359,8 @@ def summary_table(report: ClassReport) -> Table:
             table.add_row(what, str(value))
     for what, spread in (("final", report.final), ("autograded", report.autograded)):
         if spread:
-            table.add_row(f"{what}: mean / median", f"{_num(spread.mean)} / "
-                          f"{_num(spread.median)} of {_num(report.max_score)}")
+            table.add_row(f"{what}: mean / median", f"{format_points(spread.mean)} / "
+                          f"{format_points(spread.median)} of {format_points(report.max_score)}")
     for rate in report.tests[:3]:
         if rate.passed < rate.ran:
             table.add_row(f"failed most: {escape(rate.name)}",
@@ -368,10 +374,10 @@ def summary_table(report: ClassReport) -> Table:
 def render_report(report: ClassReport, *, out: Path) -> str:
     """The page, with links to the feedback pages relative to where it is written."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters.update(visible=visible, num=_num, pct=_pct, level=_level)
+    env.filters.update(visible=visible, num=format_points, pct=_pct, level=_level)
     finals = [row.grade.final for row in report.graded if row.grade]
     histogram = (Markup(histogram_svg(finals, report.max_score,
-                                      f"final grade (out of {_num(report.max_score)})"))
+                                      f"final grade (out of {format_points(report.max_score)})"))
                  if finals else None)
     links = {row.student: _href(report, row.student, Path(out).parent)
              for row in report.rows if row.has_feedback}
@@ -394,14 +400,6 @@ def write_report(course: Course, assignment: str, *, course_dir: Path,
     path = Path(out) if out is not None else report_path(course_dir, assignment)
     atomic_write_text(path, render_report(report, out=path))
     return report, path
-
-
-def _num(value: float | None) -> str:
-    """A score: no trailing .0, two decimals at most, never "-0"."""
-    if value is None:
-        return ""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def _level(share: float) -> str:

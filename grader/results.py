@@ -45,6 +45,8 @@ __all__ = [
     "GRADER_VERSION",
     "RESULTS_NAME",
     "TIMESTAMP_NAME",
+    "atomic_write_bytes",
+    "format_points",
     "format_timestamp",
     "parse_timestamp",
     "atomic_write_json",
@@ -91,6 +93,15 @@ def hash_tree(root: Path) -> str:
             while chunk := handle.read(1 << 20):
                 digest.update(chunk)
     return digest.hexdigest()
+
+
+def format_points(value: float | None) -> str:
+    """A score as people write it: empty for None, no trailing .0, two decimals at most,
+    never "-0"."""
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_timestamp(when: datetime) -> str:
@@ -155,12 +166,17 @@ def atomic_write_json(path: Path, document: Any) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write text to path atomically: tmp file in the same dir, fsync, then os.replace."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write data to path atomically: tmp file in the same dir, fsync, then os.replace."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
