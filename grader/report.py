@@ -56,6 +56,7 @@ from grader.similarity import (
     Similarity,
     compare,
     given_units,
+    reference_units,
     submission_units,
 )
 
@@ -308,6 +309,7 @@ def _add_similarity(report: ClassReport, course: Course, students: list[str]) ->
     assignment = report.assignment
     try:
         given = given_units(course, assignment)
+        references = reference_units(assignment)
     except (GraderError, OSError, ValueError, RuntimeError) as exc:
         report.similarity_note = (f"Not compared: what the students were given could not be "
                                   f"rebuilt from the course ({exc}).")
@@ -319,7 +321,7 @@ def _add_similarity(report: ClassReport, course: Course, students: list[str]) ->
             units[student] = submission_units(course, path)
         except (OSError, ValueError) as exc:
             skipped[student] = str(exc)
-    report.similarity = compare(units, given)
+    report.similarity = compare(units, given, references)
     report.similarity.skipped = skipped
 
 
@@ -594,7 +596,9 @@ each student wrote, without what they were given (the released starter or notebo
 with line endings, trailing spaces, blank lines and comment-only lines ignored (for a
 notebook, each cell's source). <em>Identical</em>: the same set of written files (cells);
 <em>near-identical</em>: at least {{ near_share|pct }} of them in common and at least
-{{ min_common }}.</p>
+{{ min_common }}. A <em>checkpoint (reference)</em> in a row is the reference solution
+through that stage, as <code>grader checkpoint</code> gives it to a student who is stuck:
+a submission that matches it handed that back.</p>
 {% if r.similarity is none %}
 <p>{{ r.similarity_note or "Not compared." }}</p>
 {% else %}

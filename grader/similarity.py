@@ -22,6 +22,11 @@ or renamed still matches.
 Two submissions are *identical* when their sets of student-written units are equal (and
 not empty); *near-identical* when they share at least `NEAR_SHARE` of their units
 (Jaccard: common / all distinct) and at least `MIN_COMMON` of them.
+
+A project's checkpoints (`reference_units`: the reference solution through stage K, as
+``grader checkpoint`` makes it for a student who is stuck) take part as if they were
+submissions, so a submission that is a checkpoint handed back is named as such; matches
+between checkpoints alone are not listed.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ __all__ = [
     "compare",
     "given_units",
     "normalise",
+    "reference_units",
     "submission_units",
 ]
 
@@ -208,6 +214,24 @@ def given_units(course: Course, assignment: Assignment) -> set[str]:
     return _released_notebook_units(course, assignment)
 
 
+def reference_units(assignment: Assignment) -> dict[str, Units]:
+    """A project's checkpoints 1..K (the reference solution through each stage), named
+    "checkpoint K (reference)"; {} for a notebook assignment or a project without stages.
+
+    Raises GraderError (a ReleaseError or MarkerError) when a checkpoint cannot be built.
+    """
+    if not assignment.is_project:
+        return {}
+    from grader.release import checkpoint
+
+    references = {}
+    with tempfile.TemporaryDirectory(prefix="grader-report-") as scratch:
+        for stage in range(1, len(assignment.stages) + 1):
+            made = checkpoint(assignment, stage, out=Path(scratch) / f"checkpoint-{stage}")
+            references[f"checkpoint {stage} (reference)"] = tree_units(made.directory)
+    return references
+
+
 def _released_notebook_units(course: Course, assignment: Assignment) -> set[str]:
     """The units of the released notebooks, made in memory from the source notebooks."""
     import nbformat
@@ -238,11 +262,15 @@ def _released_notebook_units(course: Course, assignment: Assignment) -> set[str]
     return units
 
 
-def compare(submissions: dict[str, Units], given: Iterable[str] = ()) -> Similarity:
-    """Find identical groups and near-identical pairs among the students' written units."""
+def compare(submissions: dict[str, Units], given: Iterable[str] = (),
+            references: dict[str, Units] | None = None) -> Similarity:
+    """Find identical groups and near-identical pairs among the students' written units
+    (and the `references`, listed only where they match a student)."""
     known = set(given)
-    written = {student: set(units) - known for student, units in submissions.items()}
-    found = Similarity(compared=len(written))
+    references = references or {}
+    everyone = {**references, **submissions}
+    written = {student: set(units) - known for student, units in everyone.items()}
+    found = Similarity(compared=len(submissions))
     groups: dict[frozenset[str], list[str]] = {}
     for student, units in sorted(written.items()):
         if units:
@@ -251,7 +279,7 @@ def compare(submissions: dict[str, Units], given: Iterable[str] = ()) -> Similar
     for units, students in groups.items():
         if len(students) > 1:
             found.identical.append(Match(tuple(students), 1.0, len(units), len(units),
-                                         _labels(submissions[students[0]], units)))
+                                         _labels(everyone[students[0]], units)))
             same_group.update(combinations(students, 2))
     for first, second in combinations(sorted(written), 2):
         a, b = written[first], written[second]
@@ -261,7 +289,9 @@ def compare(submissions: dict[str, Units], given: Iterable[str] = ()) -> Similar
         share = len(common) / len(a | b)
         if share >= NEAR_SHARE:
             found.near.append(Match((first, second), share, len(common), len(a | b),
-                                    _labels(submissions[first], common)))
+                                    _labels(everyone[first], common)))
+    found.identical = [m for m in found.identical if set(m.students) - set(references)]
+    found.near = [m for m in found.near if set(m.students) - set(references)]
     found.identical.sort(key=lambda m: (-len(m.students), -m.common, m.students))
     found.near.sort(key=lambda m: (-m.share, -m.common, m.students))
     return found

@@ -195,7 +195,9 @@ def test_the_report_counts_the_class_and_flags_the_identical_pair(week: dict) ->
     assert len(report.rows) == 10 and len(report.graded) == 9
     assert report.count("needs attention") == 1
     assert {row.student for row in report.attention} == {"hal", "ivy"}
-    assert [m.students for m in report.similarity.identical] == [("fay", "gus")]
+    # the pair handed in checkpoint 3 (the reference through stage 3), and the report says so
+    assert [m.students for m in report.similarity.identical] == [
+        ("checkpoint 3 (reference)", "fay", "gus")]
     assert report.final.high == 334 and report.final.low == 0
     rates = report.tests
     assert rates == sorted(rates, key=lambda t: (t.share, t.order))  # most failed first

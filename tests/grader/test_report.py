@@ -492,3 +492,19 @@ def test_report_reads_at_desktop_and_phone_width(page: str, course_dir: tuple[Co
                 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 browser.screenshot(path=str(SCREENSHOTS / f"report-{width}.png"),
                                    full_page=True)
+
+
+def test_a_checkpoint_handed_back_is_named_and_checkpoints_alone_are_not_listed() -> None:
+    """`grader checkpoint` gives a stuck student the reference solution through stage K:
+    a submission equal to it is listed with it, near ones too; checkpoints that resemble
+    each other are not a finding."""
+    given = {"starter"}
+    stage_one = dict.fromkeys(["starter", "s1", "a", "b", "c", "d"], "")
+    references = {"checkpoint 1 (reference)": stage_one,
+                  "checkpoint 2 (reference)": {**stage_one, "s2": ""}}  # 5 of 6 in common
+    students = {"kim": dict(stage_one),
+                "lou": {"x": "", "y": "", "z": ""}}
+    found = compare(students, given, references)
+    assert [m.students for m in found.identical] == [("checkpoint 1 (reference)", "kim")]
+    assert [m.students for m in found.near] == [("checkpoint 2 (reference)", "kim")]
+    assert found.compared == 2
