@@ -71,19 +71,23 @@ NOT_GRADED = ("needs attention", "error")
 """Statuses of a result that is not a grade: the page says what to fix, never "0"."""
 STATES = {"done": "done", "partly": "partly done", "todo": "not started"}
 HIDDEN_NOTE = "A hidden test: what it sent and what your hub answered are not shown."
+#: A notebook's test cell with hidden checks: the cell is the student's to run, but the
+#: grader's message could quote a hidden check, so it is not shown.
+HIDDEN_CELL_NOTE = ("This cell also has hidden checks, so the grader's message is not "
+                    "shown: run the cell in your notebook to see what its visible checks say.")
 
 _TEMPLATE = """{% macro test_item(t) %}
 <li id="{{ t.anchor }}"><div class="test-head">
 <span class="mark {{ 'pass' if t.passed else 'fail' }}">{{ "✓" if t.passed else "✗" }}</span>
 <span class="what"><span class="name">{{ t.short|breakable }}</span>
-{%- if t.hidden %} <span class="hidden-note">(hidden test)</span>{% endif %}
+{%- if t.hidden %} <span class="hidden-note">({{ t.hidden_label }})</span>{% endif %}
 {% if t.file %}<span class="file">{{ t.file|visible }}</span>{% endif %}</span>
 <span class="pts">{{ num(t.earned) }} / {{ num(t.points) }}</span></div>
 {% if not t.passed %}
 <dl class="about">
 {% if t.hint %}<dt>Hint</dt><dd>{{ t.hint|visible }}</dd>{% endif %}
 {% if t.hidden %}
-<dt>Got</dt><dd class="hidden-note">{{ hidden_note }}</dd>
+<dt>Got</dt><dd class="hidden-note">{{ t.hidden_note }}</dd>
 {% elif t.happened %}
 <dt>Got</dt><dd>
 {%- if t.same_as_above %}the same as the test above
@@ -386,7 +390,9 @@ def render_feedback(result: dict[str, Any], links: list[str] | None = None, *,
     links: the notebooks' own feedback pages beside this one.
     """
     grade = grade or _autograded_only(result)
-    tests = [_test_view(index, test) for index, test in enumerate(result.get("tests") or [])]
+    notebook = result.get("kind") == "notebook"
+    tests = [_test_view(index, test, notebook=notebook)
+             for index, test in enumerate(result.get("tests") or [])]
     groups = _groups(tests)
     step = next_step(result, tests, assignment)
     _open_groups(groups, step)
@@ -409,7 +415,7 @@ def _template() -> Template:
     env.filters["visible"] = visible
     env.filters["breakable"] = breakable
     env.globals.update(num=_num, signed=_signed, points=_points, when=_when, days=_days,
-                       states=STATES, hidden_note=HIDDEN_NOTE)
+                       states=STATES)
     return env.from_string(_TEMPLATE)
 
 
@@ -429,8 +435,11 @@ def _title(result: dict[str, Any], assignment: Assignment | None) -> str:
     return name
 
 
-def _test_view(index: int, test: dict[str, Any]) -> dict[str, Any]:
-    """What the page shows of one test; a hidden test keeps its name, points and hint only."""
+def _test_view(index: int, test: dict[str, Any], *, notebook: bool = False) -> dict[str, Any]:
+    """What the page shows of one test; a hidden test keeps its name, points and hint only.
+
+    In a notebook, "hidden" is a test cell with hidden checks in it: the student has the
+    cell (and its visible checks), only not the grader's message."""
     hubguide = load_hubguide()
     hidden = test.get("visibility") == "hidden"
     record = {**test, "message": None if hidden else test.get("message")}
@@ -445,6 +454,8 @@ def _test_view(index: int, test: dict[str, Any]) -> dict[str, Any]:
         "earned": float(test.get("earned") or 0),
         "passed": bool(test.get("passed")),
         "hidden": hidden,
+        "hidden_label": "has hidden checks" if notebook else "hidden test",
+        "hidden_note": HIDDEN_CELL_NOTE if notebook else HIDDEN_NOTE,
         "hint": test.get("hint"),
         "stage": seen.stage,
         "stage_title": seen.stage_title,
@@ -539,6 +550,13 @@ def next_step(result: dict[str, Any], tests: list[dict[str, Any]],
     if not tests:
         return {"kind": "empty", "css": "", "heading": "What to do next",
                 "lead": "No test ran on your submission. Ask your instructor.", "tail": ""}
+    if result.get("kind") == "notebook":  # the cells in order, hidden checks or not
+        failing = next((t for t in tests if not t["passed"]), None)
+        if failing is not None:
+            return _test_step(failing, None, result, assignment)
+        return {"kind": "done", "css": "done", "heading": "Every test passes",
+                "lead": "Well done: every test cell of this notebook passes, with its hidden "
+                        "checks.", "tail": ""}
     public = [t for t in tests if not t["hidden"]]
     guide = load_hubguide().Guide(t["guide"] for t in public)
     upcoming = guide.next
@@ -579,6 +597,9 @@ def _test_step(test: dict[str, Any], current: Any, result: dict[str, Any],
         tail = ("Open the notebook's page below (your notebook, with the grader's outputs), "
                 "find this cell and the code it tests, fix the code and validate the "
                 "notebook before you hand it in again.")
+        if test["hidden"]:
+            tail += (" This cell also has hidden checks, which only the grader runs: when "
+                     "its visible checks pass, try the cases they leave out.")
         got = "It failed with"
     return {"kind": "test", "css": "", "test": test, "heading": "What to do next",
             "lead": lead, "tail": tail, "got_label": got, "read": _reading(test, assignment)}

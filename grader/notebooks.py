@@ -529,7 +529,7 @@ def read_grades(batch: NotebookBatch, student: str | None) -> list[dict[str, Any
 
     A cell with hidden tests is "hidden" (the page shows its name and points, never its
     failure); another cell's failure message is its error, without colours or control
-    characters.
+    characters. The tests come in the order of the cells in the source notebooks.
     """
     delimiter = HideHiddenTests(config=batch.config).begin_test_delimeter
     name = batch.assignment.name
@@ -547,7 +547,9 @@ def read_grades(batch: NotebookBatch, student: str | None) -> list[dict[str, Any
             errors = {nb.name: cell_errors(batch.course_dir / "autograded" / student / name
                                            / f"{nb.name}.ipynb")
                       for nb in submission.notebooks}
-        for notebook, cell, points, earned in sorted(graded):
+        order = cell_order(batch.assignment.source)
+        graded.sort(key=lambda g: (g[0], order.get((g[0], g[1]), len(order)), g[1]))
+        for notebook, cell, points, earned in graded:
             hidden = delimiter in gradebook.find_source_cell(cell, notebook, name).source
             passed = earned >= points
             message = None if passed or hidden else (
@@ -558,6 +560,22 @@ def read_grades(batch: NotebookBatch, student: str | None) -> list[dict[str, Any
                 "hint": None, "outcome": "passed" if passed else "failed", "duration": 0.0,
                 "message": message})
     return tests
+
+
+def cell_order(source: Path | None) -> dict[tuple[str, str], int]:
+    """(notebook, grade id) -> the cell's place in the source notebook: tests are listed
+    (and the feedback's "first failing cell" found) in the order the student meets them."""
+    order: dict[tuple[str, str], int] = {}
+    for path in sorted(Path(source).glob("*.ipynb")) if source is not None else []:
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except (OSError, ValueError):
+            continue
+        for index, cell in enumerate(notebook.cells):
+            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if grade_id:
+                order[(path.stem, grade_id)] = index
+    return order
 
 
 def cell_errors(path: Path) -> dict[str, str]:

@@ -102,3 +102,13 @@ def test_every_test_cell_has_points_and_a_message(graded):
             assert meta.get("points", 0) > 0, f"{meta['grade_id']}: no points"
             assert cell.source.lstrip().startswith('"""'), (
                 f"{meta['grade_id']}: start the test cell with a docstring saying what it checks")
+
+
+def test_the_tests_come_in_the_order_of_the_cells(graded):
+    """The feedback's "first test cell that fails" is the first the student meets."""
+    assignment, _, results = graded
+    cells = [f"{path.name}::{cell.metadata['nbgrader']['grade_id']}"
+             for path in sorted(assignment.source.glob("*.ipynb"))
+             for cell in nbformat.read(path, as_version=4).cells
+             if cell.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    assert [t["name"] for t in results["solution"]["tests"]] == cells

@@ -651,3 +651,22 @@ def test_the_half_done_page_reads_well_at_1280_and_390_px(make_course, tmp_path:
             assert sizes["logScroll"] > sizes["logClient"], "the long log line scrolls in its box"
             if width == 1280:  # the whole next step, not just its title
                 assert sizes["nextTop"] < 400
+
+
+def test_a_notebook_names_its_first_failing_cell_even_one_with_hidden_checks() -> None:
+    """In a notebook "hidden" is a cell with hidden checks in it: the student has the cell,
+    so the next step is still that cell, never "every test you can see passes"."""
+    cells = [("nb.ipynb::test_parse", True, "public"), ("nb.ipynb::test_mean", False, "hidden"),
+             ("nb.ipynb::test_plot", False, "public")]
+    result = make_result(
+        student="ana", assignment="nb", kind="notebook", feedback=[],
+        submission_sha256="0" * 64, suite_version="1",
+        tests=[{"name": name, "visibility": seen, "points": 2.0, "earned": 2.0 * passed,
+                "passed": passed, "hint": None, "duration": 0.0,
+                "message": None if passed or seen == "hidden" else "AssertionError: 3 != 4"}
+               for name, passed, seen in cells])
+    page = render_feedback(result)
+    step = page[page.index("What to do next"):page.index("The tests")]
+    assert "test_mean" in step and "hidden checks" in step and "test_plot" not in step
+    assert "Every test you can see passes" not in page
+    assert "(has hidden checks)" in page and "your hub" not in page
