@@ -91,8 +91,7 @@ def fleet(hub: Served, tmp: Path, run: FleetRun, limit_s: float) -> dict:
         "fleet",
         "--backend",
         hub.url,
-        "--admin-token",
-        hub.admin_token,
+        f"--admin-token={hub.admin_token}",  # "=": a token may start with "-"
         "--devices",
         str(run.devices),
         "--interval",

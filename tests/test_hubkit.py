@@ -263,7 +263,7 @@ def test_the_whole_contract_suite_passes_against_hubkit():
     """Every test, the rate-limit ones too: hubkit runs with a limit, as the grader's hubs."""
     with running_hub(rate_limit="60/minute") as limited:
         result = run_pytest(
-            ["starter/contract", "--backend", limited.url, "--admin-token", limited.admin_token,
+            ["starter/contract", "--backend", limited.url, f"--admin-token={limited.admin_token}",
              "--rate-limit", "60/minute", "-q", "-p", "no:xdist", "-rs"],
             timeout=300,
         )

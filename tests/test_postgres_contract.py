@@ -83,7 +83,7 @@ def test_contract_suite_passes_on_postgresql(hub, postgres, serve_hub, tmp_path)
     env["HOME"] = str(tmp_path)  # gunicorn 27 keeps a control socket in ~/.gunicorn: one each
     base_url = serve_hub(["sh", "-c", command], cwd, env)
     result = run_pytest(
-        ["starter/contract", "--backend", base_url, "--admin-token", env["HUB_ADMIN_TOKEN"],
+        ["starter/contract", "--backend", base_url, f"--admin-token={env['HUB_ADMIN_TOKEN']}",
          "--rate-limit", RATE_LIMIT, "-q"],
         timeout=300,
     )

@@ -111,7 +111,7 @@ def test_a_device_with_an_unknown_key_is_replaced(fake_hub, tmp_path):
 @pytest.mark.slow
 def test_fleet_command_streams_through_an_outage(fake_hub, tmp_path):
     command = [sys.executable, "-m", "simulators", "fleet", "--backend", fake_hub.url,
-               "--admin-token", fake_hub.admin_token, "--devices", "2", "--interval", "1",
+               f"--admin-token={fake_hub.admin_token}", "--devices", "2", "--interval", "1",
                "--duration", "40", "--speed", "10", "--batch", "5", "--seed", "4",
                "--state", str(tmp_path / "q.sqlite"), "--quiet", "--drain-timeout", "20"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -161,7 +161,7 @@ def test_fleet_command_ends_cleanly_without_a_traceback(fake_hub, tmp_path):
     # A realtime run closes its world while the clock thread is inside a sketch's delay();
     # that sketch used to go on and schedule its next loop on the closed clock.
     command = [sys.executable, "-m", "simulators", "fleet", "--backend", fake_hub.url,
-               "--admin-token", fake_hub.admin_token, "--devices", "2", "--interval", "1",
+               f"--admin-token={fake_hub.admin_token}", "--devices", "2", "--interval", "1",
                "--duration", "10", "--speed", "20", "--seed", "2",
                "--state", str(tmp_path / "q.sqlite"), "--quiet", "--drain-timeout", "10"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
