@@ -82,6 +82,7 @@ __all__ = [
     "Handback",
     "Released",
     "bundle_path",
+    "configured_course_id",
     "exchange_root",
     "fetch_feedback",
     "find_results",
@@ -204,6 +205,17 @@ def exchange_root(course: Course, explicit: Path | None = None) -> Path | None:
             f"The nbgrader exchange {root} (from {where}) does not exist. Make it (as on the "
             f"JupyterHub: mkdir -p {root} && chmod 777 {root}) or point to the right one.")
     return root.resolve()
+
+
+def configured_course_id() -> str | None:
+    """c.CourseDirectory.course_id from nbgrader's system and user configuration files (the
+    later winning), or None: a student's server knows its course this way."""
+    found = None
+    for place in (Path(p) for p in reversed(jupyter_config_path())):
+        if (place / CONFIG_FILE).is_file():
+            config = PyFileConfigLoader(CONFIG_FILE, path=str(place)).load_config()
+            found = config.get("CourseDirectory", {}).get("course_id") or found
+    return found
 
 
 def _configured_root(course: Course) -> tuple[str, Path] | None:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from grader.commands.base import Command, add_course_option, course_of
 from grader.course import Course
-from grader.errors import FeedbackError
+from grader.errors import CourseError, FeedbackError
 
 if TYPE_CHECKING:
     from grader.handback import Handback, Released
@@ -83,11 +83,11 @@ stops with an error."""
             release_feedback,
         )
 
+        if args.fetch:  # a student's side: their server may have no course.toml
+            return self._fetch(course_for_fetching(args), args)
         course = course_of(args)
         course.get(args.assignment)
         course_dir = args.course_dir.resolve()
-        if args.fetch:
-            return self._fetch(course, args)
         exchange = exchange_root(course, args.exchange) if args.release else None
         if args.release and exchange is None:
             raise FeedbackError(_NO_EXCHANGE.format(
@@ -165,3 +165,21 @@ def _table(assignment: str, done: list[Handback]) -> Table:
             f"{grade.late_points:g}" if grade.late else "",
             escape(handback.bundle.name))
     return table
+
+
+def course_for_fetching(args: argparse.Namespace) -> Course:
+    """The course, for a student fetching feedback: from course.toml when there is one, else
+    (a JupyterHub where the grader is installed without the repository) just its id, from
+    nbgrader's configuration (``c.CourseDirectory.course_id``)."""
+    try:
+        return course_of(args)
+    except CourseError:
+        from grader.handback import configured_course_id
+
+        course_id = configured_course_id()
+        if course_id is None:
+            raise FeedbackError(
+                "No course.toml here, and nbgrader's configuration names no course "
+                "(c.CourseDirectory.course_id): ask your instructor for your bundle, or run "
+                "this where the course is set up.") from None
+        return Course(root=Path.cwd(), id=course_id, title=course_id, assignments={})

@@ -29,7 +29,7 @@ from traitlets.config import Config
 from grader.__main__ import main
 from grader.adjust import add_adjustment, final_grade
 from grader.course import Course, load_course
-from grader.errors import FeedbackError
+from grader.errors import CourseError, FeedbackError
 from grader.feedback import feedback_path, render_feedback, student_summary, write_feedback
 from grader.handback import bundle_path, exchange_root, fetch_feedback
 from grader.results import atomic_write_json, make_result, results_path
@@ -567,6 +567,22 @@ def test_release_and_fetch_a_projects_page(make_course, tmp_path: Path, isolated
     assert status == 0, capsys.readouterr().err
     (fetched,) = (work.parent / "flask-hub" / "feedback").glob("*/index.html")
     assert fetched.read_text() == feedback_path(course_dir, "ana", "flask-hub").read_text()
+    # on a JupyterHub the grader may be installed without the repository: no course.toml,
+    # and nbgrader's configuration names the course and the exchange
+    (tmp_path / "jupyter-config").mkdir(exist_ok=True)
+    (tmp_path / "jupyter-config" / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.course_id = {course.id!r}\n"
+        f"c.Exchange.root = {str(exchange)!r}\n")
+
+    def no_course_toml(start: Path | None = None) -> Path:
+        raise CourseError("No course.toml found")
+
+    monkeypatch.setattr("grader.course.find_course_root", no_course_toml)
+    monkeypatch.delenv("JUPYTER_NO_CONFIG")  # the user's config dir is jupyter-config/
+    shutil.rmtree(work.parent / "flask-hub" / "feedback")
+    status = main(["feedback", "flask-hub", "--fetch", "--student", "ana"])
+    assert status == 0, capsys.readouterr().err
+    assert len(list((work.parent / "flask-hub" / "feedback").glob("*/index.html"))) == 1
 
 
 def test_release_and_fetch_a_notebooks_pages(make_course, tmp_path: Path,
