@@ -16,16 +16,15 @@ folder and yields that folder. ``checkpoint_hub(K)`` makes a hub from it.
 from __future__ import annotations
 
 import contextlib
-import os
-import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import checking
 import httpx
+from checking import RANDOM_ID, grader_check, show, stage_table  # noqa: F401 (for the examples)
 
 REPO = Path(__file__).resolve().parents[3]
 STARTER = REPO / "starter" / "flask"
@@ -69,16 +68,9 @@ def finished_hub() -> Iterator[httpx.Client]:
         yield client
 
 
-@contextlib.contextmanager
-def starter_at(stage: int) -> Iterator[Path]:
+def starter_at(stage: int) -> contextlib.AbstractContextManager[Path]:
     """Write the starter solved through ``stage`` into a temporary folder; yield the folder."""
-    from grader.course import load_course
-    from grader.release import checkpoint
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "flask-hub"
-        checkpoint(load_course(REPO).get("flask-hub"), stage, out=folder)
-        yield folder
+    return checking.starter_at("flask-hub", stage)
 
 
 @contextlib.contextmanager
@@ -88,35 +80,3 @@ def checkpoint_hub(stage: int) -> Iterator[httpx.Client]:
         yield client
 
 
-RANDOM_ID = re.compile(r"-[0-9a-f]{16}\b")
-"""The random part of the device ids the tests make (``t-05e66c5506a94369``)."""
-
-
-def grader_check(folder: Path, *args: str) -> str:
-    """Run ``grader check`` in a starter folder; return what it prints, 88 columns wide.
-
-    The tests make devices with random ids, new on every run; their random part is shown
-    as ``<random>``, so that the output is the same every time.
-    """
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "88", "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-m", "grader", "check", *args],
-        cwd=folder, env=env, capture_output=True, text=True, check=False,
-    )
-    return RANDOM_ID.sub("-<random>", done.stdout)
-
-
-def stage_table(guide: str) -> str:
-    """The first lines of what ``grader check`` prints: the table of the stages."""
-    lines = guide.splitlines()
-    return "\n".join(lines[: lines.index("")])
-
-
-def show(response: httpx.Response) -> None:
-    """Print the request and the answer's status; for an error, its code and message."""
-    request = response.request
-    target = request.url.raw_path.decode()
-    print(f"{request.method} {target} -> {response.status_code}")
-    if response.is_error and response.headers.get("content-type") == "application/json":
-        error = response.json()["error"]
-        print(f"    {error['code']}: {error['message']}")

@@ -1,5 +1,5 @@
 """The public tests of stage 2: what each one checks, and its points."""
 
-from django_hub import print_stage
+from contract_tests import print_stage
 
 print_stage(2)

@@ -1,0 +1,1 @@
+../06-flask-hub/checking.py
