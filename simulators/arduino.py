@@ -318,25 +318,41 @@ Serial = _Serial()
 class DHT:
     """The Adafruit "DHT sensor library" for Arduino: ``DHT dht(2, DHT22);``.
 
-    ``readTemperature()`` and ``readHumidity()`` return ``NAN`` when the read fails. Reads
-    closer than 2 s apart return the previous result, like the real library.
+    ``readTemperature()`` and ``readHumidity()`` return ``NAN`` when the read fails. Like
+    the real library, a read within 2 s of the last one does not talk to the sensor (it
+    needs 2 s between conversations): it returns the last result, so
+    ``readTemperature()`` then ``readHumidity()`` is one conversation, not two.
     """
+
+    MIN_INTERVAL_US = 2_000_000
 
     def __init__(self, pin: int, kind: int = DHT22) -> None:
         self.pin = _pin(pin)
         self.kind = kind
+        self._last_us: int | None = None  # when the library last talked to the sensor
+        self._last: tuple[float, float] = (NAN, NAN)
 
     def begin(self) -> None:
         """Start the sensor (nothing to do in the simulation)."""
 
     def _read(self, index: int) -> float:
-        part = running_board().pin_parts.get(self.pin)  # board.part_on(), one call less
+        board = running_board()
+        now = board.clock.now_us
+        if self._last_us is None or now - self._last_us >= self.MIN_INTERVAL_US:
+            self._last_us = now
+            self._last = self._converse(board)
+        return self._last[index]
+
+    def _converse(self, board: Any) -> tuple[float, float]:
+        """One conversation with the sensor on the pin: (temperature, humidity) or NANs."""
+        part = board.pin_parts.get(self.pin)  # board.part_on(), one call less
         if not isinstance(part, _DHT22Part):
-            return NAN  # nothing answers on this pin
+            return (NAN, NAN)  # nothing answers on this pin
         try:
-            return float(part.read()[index])
+            temperature, humidity = part.read()
         except SensorReadError:
-            return NAN
+            return (NAN, NAN)
+        return (float(temperature), float(humidity))
 
     def readTemperature(self, fahrenheit: bool = False) -> float:  # noqa: N802
         """Temperature in °C (or °F), or NAN."""
