@@ -290,15 +290,8 @@ class VirtualClock:
         if self.virtual and self._seat == _get_ident():
             # A nested wait (a sketch's delay() inside an event), in the thread that runs
             # the clock: it holds the lock already.
-            if stop is None and deadline_us is not None:
-                # The usual delay(): when nothing else falls due before the wait ends, time
-                # jumps straight there (what _advance_virtual() would do).
-                heap = self._heap
-                if (not heap or heap[0][0] > deadline_us) and not self._passengers and (
-                        not self.closed):
-                    if deadline_us > self.now_us:
-                        self.now_us = deadline_us
-                    return False
+            if stop is None and deadline_us is not None and self.skip_to(deadline_us):
+                return False
             return self._advance_virtual(deadline_us, stop)
         if not self.lock.acquire(False):  # the fast path of self._acquire()
             self._knock()
@@ -322,6 +315,21 @@ class VirtualClock:
             if self._pausing:  # self._release(), written out: this runs several times an event
                 self._cond.notify_all()
             self.lock.release()
+
+    def skip_to(self, deadline_us: int) -> bool:
+        """A wait inside an event (a sketch's ``delay()``) when nothing else falls due before
+        it ends: time jumps straight to ``deadline_us`` (what :meth:`run_until` would do,
+        without running the engine). Returns False, and does nothing, when the wait has to
+        run the engine after all: another event is due first, another thread waits along,
+        or this thread is not the one running virtual time.
+        """
+        heap = self._heap
+        if (self._seat != _get_ident() or self._passengers or self.closed
+                or (heap and heap[0][0] <= deadline_us)):
+            return False
+        if deadline_us > self.now_us:
+            self.now_us = deadline_us
+        return True
 
     def hold(self) -> _Hold:
         """The world's lock, for code outside the clock's events: ``with clock.hold(): ...``.

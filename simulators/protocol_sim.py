@@ -318,9 +318,10 @@ class Serial(SerialBase):
         link.host_readers += 1
         try:
             while True:
-                data = link.take_line(expected, size)
-                if data is not None:
-                    return data
+                if link.host_buffer or link.to_host.size:  # else there is nothing to take
+                    data = link.take_line(expected, size)
+                    if data is not None:
+                        return data
                 if self._cancel_read or not self.is_open or link.session != session:
                     self._end_cancel(reading=True)
                     return link.take(size)
@@ -329,7 +330,8 @@ class Serial(SerialBase):
                                     "(world.close()); open a new port")
                 if deadline is not None and clock.now_us >= deadline:
                     return link.take(size)
-                wake = link.line_due_us(expected, size)
+                # (with nothing on its way, nothing can be due)
+                wake = link.line_due_us(expected, size) if link.to_host.size else None
                 if wake is None:
                     if clock.virtual and deadline is None and clock.next_event_us() is None:
                         return link.take(size)  # nothing is scheduled: nothing can arrive

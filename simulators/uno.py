@@ -224,6 +224,20 @@ class Wire:
             self.size -= len(chunk)
         return b"".join(chunks)
 
+    def take_arrived(self, now_us: int) -> bytes | bytearray:
+        """Remove and return the bytes that have reached the other end by ``now_us``."""
+        bursts = self.bursts
+        if len(bursts) == 1:  # the usual case, written out: one burst, all of it there
+            burst = bursts[0]
+            count = ((now_us - burst.start_us) * burst.baud // (BITS_PER_BYTE * 1_000_000)
+                     - burst.first)
+            if count >= len(burst.data):
+                bursts.clear()
+                self.size = 0
+                return burst.data  # nobody else holds it now: no copy
+        count = self.arrived(now_us)
+        return self.take(count) if count else b""
+
     def due_us(self, index: int) -> int:
         """When queued byte ``index`` (0: the oldest) has arrived."""
         bursts = self.bursts
@@ -365,9 +379,9 @@ class SerialLink:
         """
         wire = self.to_board
         if wire.size:
-            count = wire.arrived(self.clock.now_us)
+            data = wire.take_arrived(self.clock.now_us)
+            count = len(data)
             if count:
-                data = wire.take(count)
                 if self.board_baud is None:
                     self.rx_dropped += count  # booting, or no Serial.begin(): nobody listens
                 else:
@@ -512,9 +526,9 @@ class SerialLink:
         """Move the bytes that have reached the computer by now into ``host_buffer``."""
         wire = self.to_host
         if wire.size:
-            count = wire.arrived(self.clock.now_us)
+            data = wire.take_arrived(self.clock.now_us)
+            count = len(data)
             if count:
-                data = wire.take(count)
                 if self.host is not None:  # else nobody has the port open: they are lost
                     space = count
                     if not self.host_readers:
@@ -749,9 +763,12 @@ class Uno:
 
     def delay_us(self, us: int) -> None:
         """Let ``us`` microseconds pass inside the sketch (everything else keeps running)."""
-        generation = self.generation
         clock = self.clock
-        clock.run_until(clock.now_us + int(us))
+        deadline = clock.now_us + int(us)
+        if clock.skip_to(deadline):  # the usual case: nothing else happens meanwhile
+            return
+        generation = self.generation
+        clock.run_until(deadline)
         if generation != self.generation or clock.closed:
             raise _BoardReset
 
