@@ -249,6 +249,16 @@ class VirtualClock:
             self._cond.notify_all()
         return event
 
+    def _reschedule(self, event: Event, when: int) -> None:
+        """:meth:`_schedule` again for an event that has just run (a sketch's next
+        ``loop()``): the same object goes back on the heap, due at ``when``, so whoever
+        holds it can still cancel it. The caller holds the lock."""
+        now = self.now_us
+        event.when = when if when > now else now
+        heapq.heappush(self._heap, (event.when, next(self._order), event))
+        if not self.virtual:
+            self._cond.notify_all()
+
     def call_later(self, delay: float, callback: Callable[..., Any], *args: Any) -> Event:
         """Run ``callback(*args)`` ``delay`` simulated seconds from now."""
         return self.call_at(self.now_us + seconds_to_us(delay), callback, *args)

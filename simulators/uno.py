@@ -398,9 +398,9 @@ class SerialLink:
         clock = self.clock
         now = clock.now_us
         wire = self.to_host
-        host_baud = self.host_baud  # self.mismatch, spelt out (this runs for every print)
-        wire.push(self.garble(data) if host_baud is not None and host_baud != baud else data,
-                  now, baud)
+        if self.host_baud is not None and self.host_baud != baud:  # self.mismatch, spelt out
+            data = self.garble(data)
+        wire.push(data, now, baud)
         self.printed += len(data)
         for listener in self.listeners:
             listener()
@@ -412,7 +412,7 @@ class SerialLink:
             # TX_SIZE, without counting what is on the wire.
             due = wire.due_us(wire.size - self.TX_SIZE - 1)
             if due > now:
-                self.board.delay_us(due - now)
+                self.board.delay_until(due)
 
     def tx_room(self) -> int:
         """``Serial.availableForWrite()``: free bytes in the transmit buffer."""
@@ -740,8 +740,11 @@ class Uno:
             _running.reset(running)
         if generation == self.generation and not clock.closed:
             # clock.call_at(), less the lock: an event runs with the clock's lock held
-            self._loop_event = clock._schedule(started + gap_us, self._run,
-                                               (generation, _call_loop, self.MIN_LOOP_US))
+            if step is _call_loop:  # this event was the loop() event: it runs again
+                clock._reschedule(self._loop_event, started + gap_us)
+            else:  # setup() is done: the first loop()
+                self._loop_event = clock._schedule(started + gap_us, self._run,
+                                                   (generation, _call_loop, self.MIN_LOOP_US))
 
     def _boot(self, generation: int) -> None:
         self.started_us = self.clock.now_us
@@ -763,12 +766,16 @@ class Uno:
 
     def delay_us(self, us: int) -> None:
         """Let ``us`` microseconds pass inside the sketch (everything else keeps running)."""
+        self.delay_until(self.clock.now_us + int(us))
+
+    def delay_until(self, t_us: int) -> None:
+        """Inside the sketch: let simulated time pass until ``t_us`` (everything else keeps
+        running)."""
         clock = self.clock
-        deadline = clock.now_us + int(us)
-        if clock.skip_to(deadline):  # the usual case: nothing else happens meanwhile
+        if clock.skip_to(t_us):  # the usual case: nothing else happens meanwhile
             return
         generation = self.generation
-        clock.run_until(deadline)
+        clock.run_until(t_us)
         if generation != self.generation or clock.closed:
             raise _BoardReset
 
