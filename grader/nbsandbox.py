@@ -183,17 +183,21 @@ class NotebookSandbox:
             proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=errors, start_new_session=True, env=env)
             track_process(proc)
+            # The request goes in from a thread of its own: the read below has the deadline.
+            feeder = threading.Thread(target=_feed, args=(proc.stdin, request), daemon=True)
+            feeder.start()
             try:
-                data, problem = self._talk(proc, request, started + limits.notebook_seconds + 30)
+                data, problem = self._talk(proc, started + limits.notebook_seconds + 30)
                 if problem is None:  # the answer is in: let the sandbox end (bwrap reaps
                     _wait(proc, 5)   # what ran in it), then make sure of it
             finally:
                 _kill(proc)
                 proc.wait()
                 track_process(proc, running=False)
-                for pipe in (proc.stdin, proc.stdout):
-                    if pipe is not None and not pipe.closed:
-                        pipe.close()
+                # With the process gone the feeder's write fails at once; waiting for it
+                # means the pipes are closed by one thread only.
+                feeder.join(5)
+                _close(proc.stdin, proc.stdout)
             if stopping():
                 raise Cancelled("the batch was interrupted")
             errors.seek(0)
@@ -208,11 +212,10 @@ class NotebookSandbox:
             execution.events = _events(execution.answer.get("events"))
         return execution
 
-    def _talk(self, proc: subprocess.Popen[bytes], request: bytes,
+    def _talk(self, proc: subprocess.Popen[bytes],
               deadline: float) -> tuple[bytes, str | None]:
-        """Send the request, read the answer before the deadline and within the size cap."""
-        assert proc.stdin is not None and proc.stdout is not None
-        threading.Thread(target=_feed, args=(proc.stdin, request), daemon=True).start()
+        """Read the answer before the deadline and within the size cap."""
+        assert proc.stdout is not None
         chunks, size, fd = [], 0, proc.stdout.fileno()
         while True:
             left = deadline - time.monotonic()
@@ -240,12 +243,23 @@ def _events(events: Any) -> list[dict[str, Any]]:
 
 
 def _feed(pipe: Any, request: bytes) -> None:
-    """Write the request to the runner's stdin (in a thread: the read has the deadline)."""
+    """Write the request to the runner's stdin and close it."""
     try:
         pipe.write(request)
         pipe.close()
-    except (BrokenPipeError, ValueError, OSError):  # the run ended (or was killed) first
+    except (ValueError, OSError):  # the run ended (or was killed) before reading it all
         pass
+
+
+def _close(*pipes: Any) -> None:
+    """Close the run's pipes. A write still buffered for a process that has ended fails
+    with a broken pipe; the pipe is closed all the same, and that is not the grader's error."""
+    for pipe in pipes:
+        if pipe is not None and not pipe.closed:
+            try:
+                pipe.close()
+            except OSError:
+                pass
 
 
 def _parse_answer(data: bytes) -> tuple[dict[str, Any] | None, str | None]:

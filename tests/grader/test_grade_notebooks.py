@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -138,3 +139,14 @@ def test_a_sandbox_that_does_not_start_is_an_error_not_a_zero(
     [result] = grade(demo_course, "demo", course_dir=demo_course.root, jobs=1)
     assert result["status"] == "error" and result["tests"] == []
     assert "the notebook sandbox did not start: bwrap: no way" in result["feedback"][-1]
+
+
+def test_a_request_still_buffered_for_a_run_that_ended_does_not_fail_the_grader() -> None:
+    """The sandbox can end before reading the notebook (bwrap refused to start): closing its
+    stdin then flushes into a broken pipe. Both pipes are closed all the same, no error."""
+    proc = subprocess.Popen(["true"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    proc.wait()
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"{}" * 100)  # small: it stays in the buffer until close() flushes it
+    nbsandbox._close(proc.stdin, proc.stdout)
+    assert proc.stdin.closed and proc.stdout.closed
