@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -208,10 +209,7 @@ def _parse_late(late: Any, path: Path) -> LatePolicy:
         return LatePolicy()
     if not isinstance(late, dict):
         raise CourseError(f"{path}: [late] must be a table.")
-    unknown = set(late) - set(_LATE_KEYS)
-    if unknown:
-        raise CourseError(f"{path}: [late]: unknown key(s) {', '.join(sorted(unknown))} "
-                          f"(known: {', '.join(_LATE_KEYS)}).")
+    _refuse_unknown_keys(late, _LATE_KEYS, f"{path}: [late]")
     for key, value in late.items():
         top = None if key == "grace_minutes" else 100
         if (isinstance(value, bool) or not isinstance(value, int | float) or value < 0
@@ -259,10 +257,7 @@ def _parse_intake(grading: Any, path: Path) -> IntakeLimits:
     intake = grading.get("intake", {}) if isinstance(grading, dict) else None
     if not isinstance(intake, dict):
         raise CourseError(f"{path}: [grading.intake] must be a table.")
-    unknown = set(intake) - set(_INTAKE_KEYS)
-    if unknown:
-        raise CourseError(f"{path}: [grading.intake]: unknown key(s) {', '.join(sorted(unknown))}"
-                          f" (known: {', '.join(_INTAKE_KEYS)}).")
+    _refuse_unknown_keys(intake, _INTAKE_KEYS, f"{path}: [grading.intake]")
     for key, value in intake.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise CourseError(f"{path}: [grading.intake] {key} must be a whole number >= 1, "
@@ -270,13 +265,19 @@ def _parse_intake(grading: Any, path: Path) -> IntakeLimits:
     return IntakeLimits(**intake)
 
 
+def _refuse_unknown_keys(table: dict[str, Any], known: Iterable[str], where: str) -> None:
+    """A key the manifest does not know is most likely a typo: name it, and the known ones."""
+    unknown = set(table) - set(known)
+    if unknown:
+        raise CourseError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} "
+                          f"(known: {', '.join(sorted(known))}).")
+
+
 def _parse_assignment(entry: Any, *, root: Path, where: str) -> Assignment:
     """Check one [[assignment]] table and build its Assignment."""
     if not isinstance(entry, dict):
         raise CourseError(f"{where}: expected a table.")
-    unknown = set(entry) - _KNOWN_KEYS
-    if unknown:
-        raise CourseError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}.")
+    _refuse_unknown_keys(entry, _KNOWN_KEYS, where)
     name = entry.get("name")
     if not isinstance(name, str) or not _SLUG.match(name):
         raise CourseError(f"{where}: `name` must be a slug (lowercase letters, digits, - and _).")
