@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,13 +72,14 @@ class Summary:
     retried: int = 0  # sent again after a failed attempt
     queued: int = 0  # still waiting in the local queue
     lost: int = 0  # refused by the hub (4xx): kept in the `rejected` table
+    dropped: int = 0  # bytes of serial output lost before the gateway read them
     errors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """One line for people."""
         return (f"generated {self.generated}, sent {self.sent}, acknowledged "
                 f"{self.acknowledged}, retried {self.retried}, queued {self.queued}, "
-                f"lost {self.lost}")
+                f"lost {self.lost}" + (f", dropped {self.dropped} bytes" if self.dropped else ""))
 
 
 class Outbox:
@@ -200,7 +202,15 @@ class Fleet:
             port.port = f"sim://fleet-{id(self)}-{device}"
             port.open()
             self.ports[device] = port
-        self._pending = {device: b"" for device in self.ids}
+        self._received = {device: bytearray() for device in self.ids}  # read, not parsed yet
+        self._received_lock = threading.Lock()
+        self._dropped = dict.fromkeys(self.ids, 0)  # bytes lost so far, by device
+        self._stop_reading = threading.Event()
+        self._reader: threading.Thread | None = None
+        if not self.world.clock.virtual:
+            self._reader = threading.Thread(target=self._keep_reading, name="fleet-serial",
+                                            daemon=True)
+            self._reader.start()
 
     # -- registration -------------------------------------------------------------------
 
@@ -269,20 +279,57 @@ class Fleet:
 
     # -- collecting ---------------------------------------------------------------------
 
+    def _read_ports(self) -> None:
+        """Move what each port has received into ``_received``."""
+        for device, port in self.ports.items():
+            data = port.read(port.in_waiting)
+            if data:
+                with self._received_lock:
+                    self._received[device] += data
+
+    def _keep_reading(self) -> None:
+        """Realtime: read the ports every 20 ms of wall time, whatever the sender is doing.
+
+        The computer keeps 4 KB a port (``Uno.serial.HOST_RX_SIZE``) and drops what comes
+        after; a fleet at speed 600 fills that in under half a second, about as long as one
+        slow answer from the hub or one slow write to the queue file.
+        """
+        try:
+            while not self._stop_reading.wait(0.02):
+                self._read_ports()
+        except (SimulatorError, OSError) as exc:  # a port died: collect() notes the loss
+            self._note(f"reading the serial ports stopped: {exc}")
+
     def collect(self, *, until_us: int | None = None) -> int:
         """Read every device's serial output; queue the readings (none sampled after
         ``until_us``, simulated µs). Returns how many."""
+        if self._reader is None:  # virtual time: nothing prints while this thread is here
+            self._read_ports()
         count = 0
-        for device, port in self.ports.items():
-            data = self._pending[device] + port.read(port.in_waiting)
-            *lines, self._pending[device] = data.split(b"\n")
+        for device in self.ids:
+            with self._received_lock:  # take the whole lines; a partial one waits
+                received = self._received[device]
+                cut = received.rfind(b"\n") + 1
+                lines = bytes(received[:cut]).split(b"\n")[:-1]
+                del received[:cut]
             for line in lines:
                 readings = self._readings(device, line, until_us)
                 if readings:
                     self.outbox.put(device, readings)
                     count += len(readings)
+            self._check_dropped(device)
         self.summary.generated += count
         return count
+
+    def _check_dropped(self, device: str) -> None:
+        """Note bytes of ``device``'s output that were lost before anyone read them."""
+        dropped = self.world.boards[device].serial.dropped
+        lost = dropped - self._dropped[device]
+        if lost > 0:
+            self._dropped[device] = dropped
+            self.summary.dropped += lost
+            self._note(f"{device}: {lost} bytes of its serial output were lost, read too "
+                       f"late (a lower --speed, or a less busy computer, helps)")
 
     def _readings(self, device: str, line: bytes,
                   until_us: int | None) -> list[dict[str, Any]]:
@@ -398,7 +445,10 @@ class Fleet:
         return self.summary
 
     def close(self) -> None:
-        """Close ports, the world, the HTTP client and the queue file."""
+        """Stop reading; close ports, the world, the HTTP client and the queue file."""
+        self._stop_reading.set()
+        if self._reader is not None:
+            self._reader.join()
         for port in self.ports.values():
             port.close()
         for board in list(self.world.boards.values()):
@@ -461,4 +511,4 @@ def run_from_args(args: Any) -> int:
     for message in summary.errors[-5:]:
         console.print(f"[yellow]note:[/] {message}")
     print(summary.line())
-    return 0 if summary.lost == 0 and summary.queued == 0 else 1
+    return 0 if summary.lost == summary.queued == summary.dropped == 0 else 1
