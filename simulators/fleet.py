@@ -290,9 +290,9 @@ class Fleet:
     def _keep_reading(self) -> None:
         """Realtime: read the ports every 20 ms of wall time, whatever the sender is doing.
 
-        The computer keeps 4 KB a port (``Uno.serial.HOST_RX_SIZE``) and drops what comes
-        after; a fleet at speed 600 fills that in under half a second, about as long as one
-        slow answer from the hub or one slow write to the queue file.
+        The computer keeps 4 KB a port (``SerialLink.HOST_RX_SIZE`` in uno.py) and drops
+        what comes after; a fleet at speed 600 fills that in under half a second, about as
+        long as one slow answer from the hub or one slow write to the queue file.
         """
         try:
             while not self._stop_reading.wait(0.02):
