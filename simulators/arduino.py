@@ -100,8 +100,7 @@ def micros() -> int:
 def delay(ms: int) -> None:
     """Wait ``ms`` milliseconds (simulated time; the world keeps running)."""
     if ms > 0:
-        board = running_board()
-        board.delay_until(board.clock.now_us + int(ms) * 1000)
+        running_board().delay_us(int(ms) * 1000)
 
 
 def delayMicroseconds(us: int) -> None:  # noqa: N802

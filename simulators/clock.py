@@ -242,17 +242,14 @@ class VirtualClock:
     def _schedule(self, when: int, callback: Callable[..., Any], args: tuple) -> Event:
         """:meth:`call_at` for a caller that holds the lock and knows the clock is open (an
         event scheduling the next one): ``when`` is a whole number of µs."""
-        now = self.now_us
-        event = Event(when if when > now else now, callback, args)
-        heapq.heappush(self._heap, (event.when, next(self._order), event))
-        if not self.virtual:
-            self._cond.notify_all()
+        event = Event(when, callback, args)
+        self._reschedule(event, when)
         return event
 
     def _reschedule(self, event: Event, when: int) -> None:
-        """:meth:`_schedule` again for an event that has just run (a sketch's next
-        ``loop()``): the same object goes back on the heap, due at ``when``, so whoever
-        holds it can still cancel it. The caller holds the lock."""
+        """Put ``event`` on the heap, due at ``when`` (or now, if that is past). Also for an
+        event that has just run (a sketch's next ``loop()``): the same object goes back, so
+        whoever holds it can still cancel it. The caller holds the lock."""
         now = self.now_us
         event.when = when if when > now else now
         heapq.heappush(self._heap, (event.when, next(self._order), event))
